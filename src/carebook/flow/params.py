@@ -1,0 +1,11 @@
+"""Typed parameters of the flow analysis, read from a council file's section."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class FlowParams(BaseModel):
+    """Parameters with national defaults; a council file overrides them."""
+
+    model_config = ConfigDict(extra="forbid")

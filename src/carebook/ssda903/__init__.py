@@ -1,0 +1,1 @@
+"""ssda903 analysis."""

@@ -1,0 +1,1 @@
+"""sufficiency analysis."""
