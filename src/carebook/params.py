@@ -1,0 +1,193 @@
+"""Council parameters: one YAML file per council or council group, validated into types.
+
+A council file (``data/councils/<slug>.yml``) names the council and its member local
+authorities and overrides the national defaults of each analysis. Any English council can
+also be run by ONS code or name with no file of its own, on national defaults.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from carebook.cost_benefit.params import CostBenefitParams
+from carebook.errors import InputError
+from carebook.flow.params import FlowParams
+from carebook.paths import councils_dir, relative
+from carebook.public import local_authorities
+from carebook.ssda903.params import Ssda903Params
+from carebook.sufficiency.params import SufficiencyParams
+from carebook.volume.params import VolumeSizingParams
+
+ONS_CODE = re.compile(r"^E(06|07|08|09|10)\d{6}$")
+
+
+class CouncilFile(BaseModel):
+    """What a council file holds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="The council's name as the book shows it")
+    members: list[str] = Field(min_length=1, description="ONS codes of the member local authorities")
+    description: str | None = Field(None, description="One line on the council's programme")
+    sufficiency: SufficiencyParams = Field(default_factory=SufficiencyParams)
+    cost_benefit: CostBenefitParams | None = None
+    flow_model: FlowParams = Field(default_factory=FlowParams)
+    ssda903: Ssda903Params = Field(default_factory=Ssda903Params)
+    volume_sizing: VolumeSizingParams = Field(default_factory=VolumeSizingParams)
+
+    @field_validator("members")
+    @classmethod
+    def _known_codes(cls, codes: list[str]) -> list[str]:
+        known = set(local_authorities()["new_la_code"])
+        for code in codes:
+            if not ONS_CODE.match(code) or code not in known:
+                raise ValueError(f"expected the ONS code of an English council (like E08000018), got {code!r}")
+        return codes
+
+
+class Council(CouncilFile):
+    """A council (or group) ready to run: its file's parameters plus what the registry knows."""
+
+    slug: str
+    old_codes: list[str]
+    region_code: str
+    region_name: str
+    has_own_file: bool
+    source_file: str | None = None
+
+    @property
+    def codes(self) -> list[str]:
+        """ONS ``new_la_code`` of the member local authorities."""
+        return self.members
+
+    @property
+    def is_group(self) -> bool:
+        """True for a group of councils such as the Tri-borough."""
+        return len(self.members) > 1
+
+
+def slugify(name: str) -> str:
+    """``"Bournemouth, Christchurch and Poole"`` -> ``"bournemouth-christchurch-and-poole"``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def council_files() -> dict[str, Path]:
+    """The council files by slug (file name without ``.yml``)."""
+    return {path.stem: path for path in sorted(councils_dir().glob("*.yml"))}
+
+
+def load_council(ref: str) -> Council:
+    """A council by file slug, ONS code or name (``"rotherham"``, ``"E08000035"``, ``"Leeds"``)."""
+    files = council_files()
+    if ref in files:
+        return _from_file(files[ref])
+    registry = local_authorities()
+    match = registry[(registry["new_la_code"] == ref.upper()) | (registry["la_name"].map(slugify) == slugify(ref))]
+    if match.empty:
+        raise InputError(_unknown_council_message(ref, files, registry), where="council")
+    code = match["new_la_code"].iloc[0]
+    for path in files.values():
+        if _members(path) == [code]:
+            return _from_file(path)
+    name = match["la_name"].iloc[0]
+    return _complete(CouncilFile(name=name, members=[code]), slug=slugify(name), source=None)
+
+
+def _unknown_council_message(ref: str, files: dict[str, Path], registry) -> str:
+    choices = list(files) + list(registry["la_name"])
+    close = difflib.get_close_matches(ref, choices, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return (
+        f"unknown council {ref!r}: expected a council file name ({', '.join(files)}), "
+        f"an ONS code like E08000035 or a council name like 'Leeds' (see 'carebook councils'){hint}"
+    )
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else None
+        raise InputError(f"not valid YAML ({getattr(error, 'problem', error)})", file=relative(path), where=where) from None
+    if not isinstance(content, dict):
+        raise InputError("expected a mapping of keys (name, members, ...) at the top level", file=relative(path))
+    return content
+
+
+def _members(path: Path) -> list[str]:
+    members = _read_yaml(path).get("members")
+    return members if isinstance(members, list) else []
+
+
+def _from_file(path: Path) -> Council:
+    content = _read_yaml(path)
+    try:
+        parsed = CouncilFile.model_validate(content)
+    except ValidationError as error:
+        raise InputError(describe_validation_error(error, CouncilFile), file=relative(path), where=_location(error)) from None
+    return _complete(parsed, slug=path.stem, source=relative(path))
+
+
+def _complete(parsed: CouncilFile, slug: str, source: str | None) -> Council:
+    registry = local_authorities().set_index("new_la_code").loc[parsed.members]
+    regions = registry["region_name"].unique()
+    return Council(
+        **dict(parsed),
+        slug=slug,
+        old_codes=list(registry["old_la_code"]),
+        region_code=registry["region_code"].iloc[0] if len(regions) == 1 else "",
+        region_name=" / ".join(regions),
+        has_own_file=source is not None,
+        source_file=source,
+    )
+
+
+def _location(error: ValidationError) -> str:
+    return ".".join(str(part) for part in error.errors()[0]["loc"])
+
+
+def describe_validation_error(error: ValidationError, model: type[BaseModel]) -> str:
+    """The first problem of a pydantic error as one sentence a user can act on."""
+    first = error.errors()[0]
+    more = f" (and {error.error_count() - 1} more problems)" if error.error_count() > 1 else ""
+    if first["type"] == "extra_forbidden":
+        allowed = _allowed_keys(model, first["loc"][:-1])
+        key = str(first["loc"][-1])
+        close = difflib.get_close_matches(key, allowed, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(allowed)}"
+        return f"unknown key {key!r}{hint}{more}"
+    message = first["msg"].removeprefix("Value error, ")
+    got = first.get("input")
+    shown = "" if isinstance(got, dict | list) or first["type"] == "missing" else f", got {got!r}"
+    return f"{message}{shown}{more}"
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names at a location in a nested model (for 'did you mean')."""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        annotation = getattr(field, "annotation", None)
+        nested = _model_in(annotation)
+        if nested is None:
+            return []
+        model = nested
+    return list(model.model_fields)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
