@@ -1,0 +1,157 @@
+"""What a notebook needs to show its analysis in the book: one ``Page`` per notebook run.
+
+A notebook's set-up cell is ``page = Page(council, results_dir, notebook="name")``. The page
+glues numbers into the narrative, glues charts into captioned figures, shows tables that
+render as real tables in HTML and PDF, and writes the headline results as tidy files.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from IPython.display import Markdown, display
+from myst_nb import glue as _glue
+
+from carebook import charts
+from carebook.params import Council, load_council
+
+HEADLINES = "headlines.json"
+
+
+class Text:
+    """Text glued as itself (a plain ``str`` would show with its quotes)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(self.text)
+
+
+def format_value(value: Any, fmt: str) -> str:
+    """A value as the book prints it; missing values read "not published"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "not published"
+    return fmt.format(value)
+
+
+def markdown_table(frame: pd.DataFrame, caption: str | None = None, name: str | None = None) -> str:
+    """A DataFrame as a MyST table (a real table in both the HTML and the PDF).
+
+    Cells are printed as they are: format numbers before (``page.table`` does).
+    """
+    def cell(value: Any) -> str:
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    header = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
+    rule = "|" + "|".join("---:" if pd.api.types.is_numeric_dtype(frame[c]) else ":---" for c in frame.columns) + "|"
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.astype(object).itertuples(index=False)]
+    body = "\n".join([header, rule, *rows])
+    if caption is None and name is None:
+        return body
+    options = f":name: {name}\n" if name else ""
+    return f":::{{table}} {caption or ''}\n{options}\n{body}\n:::\n"
+
+
+def formatted(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> pd.DataFrame:
+    """Numbers as text: integers with thousands separators, floats to one decimal place.
+
+    ``formats`` maps a column to a format string (e.g. ``{"share": "{:.0%}"}``); missing
+    values print as an em dash.
+    """
+    formats = formats or {}
+
+    def column_format(name: str, series: pd.Series) -> str | None:
+        if name in formats:
+            return formats[name]
+        if pd.api.types.is_integer_dtype(series):
+            return "{:,}"
+        if pd.api.types.is_float_dtype(series):
+            whole = series.dropna()
+            return "{:,.0f}" if (whole == whole.round()).all() else "{:,.1f}"
+        return None
+
+    shown = frame.copy()
+    for name in shown.columns:
+        fmt = column_format(name, shown[name])
+        if fmt:
+            shown[name] = shown[name].map(lambda v, f=fmt: "—" if pd.isna(v) else f.format(v))
+    return shown
+
+
+class Page:
+    """The book page of one analysis for one council."""
+
+    def __init__(self, council: str, results_dir: str | Path = "results", notebook: str = "analysis"):
+        charts.enable()
+        pd.set_option("display.max_columns", 50)
+        self.council: Council = load_council(council)
+        self.notebook = notebook
+        self.results_dir = Path(results_dir)
+        self.results_dir.mkdir(parents=True, exist_ok=True)
+        self._tables = 0
+
+    def glue(self, key: str, value: Any, fmt: str = "{:,.0f}", headline: str | None = None) -> str:
+        """Glue ``value`` formatted with ``fmt`` for ``{glue:text}`key```; return the text.
+
+        With ``headline`` (a label), the figure also goes on the council's landing page.
+        """
+        text = format_value(value, fmt)
+        _glue(key, Text(text), display=False)
+        if headline:
+            self._record_headline(key, headline, value, text)
+        return text
+
+    def _record_headline(self, key: str, label: str, value: Any, text: str) -> None:
+        path = self.results_dir / HEADLINES
+        entries = json.loads(path.read_text()) if path.exists() else []
+        entries = [e for e in entries if not (e["notebook"] == self.notebook and e["key"] == key)]
+        number = None if text == "not published" else _plain_number(value)
+        entries.append({"notebook": self.notebook, "key": key, "label": label, "value": number, "text": text})
+        path.write_text(json.dumps(entries, indent=1))
+
+    def figure(self, key: str, chart: Any) -> None:
+        """Glue a chart for a ``{glue:figure}`` directive (caption and number in the book)."""
+        _glue(key, chart, display=False)
+
+    def table(self, frame: pd.DataFrame, caption: str | None = None, key: str | None = None,
+              formats: dict[str, str] | None = None, index: bool = False) -> None:
+        """Show a table (numbered, with a caption where given) or glue it under ``key``."""
+        shown = formatted(frame.reset_index() if index else frame, formats)
+        self._tables += 1
+        name = f"{self.council.slug}-{self.notebook}-table-{self._tables}" if caption else None
+        content = Markdown(markdown_table(shown, caption, name))
+        if key:
+            _glue(key, content, display=False)
+        else:
+            display(content)
+
+    def notice(self, text: str, kind: str = "warning") -> None:
+        """A prominent admonition (``warning``, ``note``, ``important``...)."""
+        display(Markdown(f":::{{{kind}}}\n{text}\n:::\n"))
+
+    def save(self, name: str, obj: Any) -> Path:
+        """Write a tidy result: ``results/<name>.csv`` for a DataFrame, ``.json`` otherwise."""
+        if isinstance(obj, pd.DataFrame):
+            path = self.results_dir / f"{name}.csv"
+            obj.to_csv(path, index=False)
+        else:
+            path = self.results_dir / f"{name}.json"
+            path.write_text(json.dumps(obj, indent=1, default=_plain_number))
+        return path
+
+
+def _plain_number(value: Any) -> Any:
+    """numpy scalars and NaN as JSON-friendly Python values."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
