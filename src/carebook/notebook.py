@@ -42,16 +42,18 @@ def format_value(value: Any, fmt: str) -> str:
     return fmt.format(value)
 
 
-def markdown_table(frame: pd.DataFrame, caption: str | None = None, name: str | None = None) -> str:
+def markdown_table(frame: pd.DataFrame, caption: str | None = None, name: str | None = None,
+                   right: frozenset[str] = frozenset()) -> str:
     """A DataFrame as a MyST table (a real table in both the HTML and the PDF).
 
-    Cells are printed as they are: format numbers before (``page.table`` does).
+    Cells are printed as they are: format numbers before (``page.table`` does); columns in
+    ``right`` (the numeric ones) are right-aligned.
     """
     def cell(value: Any) -> str:
         return str(value).replace("|", "\\|").replace("\n", " ")
 
     header = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
-    rule = "|" + "|".join("---:" if pd.api.types.is_numeric_dtype(frame[c]) else ":---" for c in frame.columns) + "|"
+    rule = "|" + "|".join("---:" if c in right else ":---" for c in frame.columns) + "|"
     rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.astype(object).itertuples(index=False)]
     body = "\n".join([header, rule, *rows])
     if caption is None and name is None:
@@ -124,10 +126,11 @@ class Page:
     def table(self, frame: pd.DataFrame, caption: str | None = None, key: str | None = None,
               formats: dict[str, str] | None = None, index: bool = False) -> None:
         """Show a table (numbered, with a caption where given) or glue it under ``key``."""
-        shown = formatted(frame.reset_index() if index else frame, formats)
+        source = frame.reset_index() if index else frame
+        numeric = frozenset(c for c in source.columns if pd.api.types.is_numeric_dtype(source[c]))
         self._tables += 1
         name = f"{self.council.slug}-{self.notebook}-table-{self._tables}" if caption else None
-        content = Markdown(markdown_table(shown, caption, name))
+        content = Markdown(markdown_table(formatted(source, formats), caption, name, right=numeric))
         if key:
             _glue(key, content, display=False)
         else:
