@@ -1,0 +1,145 @@
+"""Disclosure control for counts from child-level data, as DfE publications do it.
+
+Primary suppression hides every count of 1 to ``threshold - 1`` children
+(default threshold 5: counts 1-4). Secondary suppression then hides further
+cells so that no hidden count can be worked out by subtraction from a row or
+column total: in every row and column that has a total, either no cell is
+hidden or at least two are. Zeros are shown (a zero identifies no one), totals
+are shown unless they themselves are small or are needed as a second hidden
+cell. Hidden cells are shown as ``"c"``, DfE's code.
+
+The result of :func:`suppress_table` / :func:`suppress_counts` is a table of
+text ready to show; ``.attrs["primary"]`` and ``.attrs["secondary"]`` hold how
+many cells each rule hid, and :func:`suppression_note` turns that into a
+sentence for the page.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from carebook.errors import InputError
+
+SUPPRESSED = "c"
+TOTAL = "Total"
+DEFAULT_THRESHOLD = 5
+
+
+def _checked_counts(counts: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Counts as int64, or an InputError saying what was expected."""
+    if threshold < 1:
+        raise InputError(f"expected a suppression threshold of 1 or more, got {threshold}",
+                         where="disclosure.threshold")
+    values = counts.apply(pd.to_numeric, errors="coerce").astype("float64")
+    bad = values.isna() | (values < 0) | (values % 1 != 0)
+    if bad.to_numpy().any():
+        raise InputError("expected whole non-negative counts of children in every cell of the table",
+                         where="disclosure.suppress_table")
+    return values.astype("int64")
+
+
+def with_totals(counts: pd.DataFrame, *, total_row: bool = True, total_column: bool = True) -> pd.DataFrame:
+    """The table with a ``Total`` column (each row's sum) and/or a ``Total`` row (each column's sum)."""
+    table = counts.copy()
+    if total_column:
+        table[TOTAL] = table.sum(axis=1)
+    if total_row:
+        table.loc[TOTAL] = table.sum(axis=0)
+    return table
+
+
+def _line_membership(shape: tuple[int, int], total_row: bool, total_column: bool) -> np.ndarray:
+    """Boolean matrix (lines × cells): the additive lines are the rows (if there is a Total
+    column, every row sums to it) and the columns (if there is a Total row)."""
+    cells = np.arange(shape[0] * shape[1]).reshape(shape)
+    lines = (list(cells) if total_column else []) + (list(cells.T) if total_row else [])
+    membership = np.zeros((len(lines), cells.size), dtype=bool)
+    for number, line in enumerate(lines):
+        membership[number, line] = True
+    return membership
+
+
+def suppression_mask(
+    counts: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD, *, total_row: bool = True, total_column: bool = True
+) -> pd.DataFrame:
+    """Which cells of the table with totals are hidden (True), and why (attrs).
+
+    ``counts``: children (whole numbers) in a crosstab. Returns a boolean frame
+    shaped like :func:`with_totals` of the counts; ``attrs["primary"]`` is the
+    number of cells of 1 to ``threshold - 1`` children, ``attrs["secondary"]``
+    the number hidden to protect them. Secondary cells are chosen greedily: a
+    cell that also protects another exposed line first, then the smallest
+    non-zero inner count, then zeros, then totals.
+    """
+    grid = with_totals(_checked_counts(counts, threshold), total_row=total_row, total_column=total_column)
+    values = grid.to_numpy().ravel()
+    is_total = np.zeros(grid.shape, dtype=bool)
+    if total_column:
+        is_total[:, -1] = True
+    if total_row:
+        is_total[-1, :] = True
+    is_total = is_total.ravel()
+    primary = (values > 0) & (values < threshold)
+    hidden = primary.copy()
+    membership = _line_membership(grid.shape, total_row, total_column)
+    while True:
+        exposed = np.flatnonzero(membership.astype(int) @ hidden == 1)
+        if exposed.size == 0:
+            break
+        line, others = exposed[0], exposed[1:]
+        candidates = np.flatnonzero(membership[line] & ~hidden)
+        protects_another = membership[others][:, candidates].any(axis=0)
+        best = np.lexsort((values[candidates], values[candidates] == 0, is_total[candidates], ~protects_another))
+        hidden[candidates[best[0]]] = True
+    mask = pd.DataFrame(hidden.reshape(grid.shape), index=grid.index, columns=grid.columns)
+    mask.attrs = {"primary": int(primary.sum()), "secondary": int(hidden.sum() - primary.sum()),
+                  "threshold": int(threshold)}
+    return mask
+
+
+def suppress_table(
+    counts: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD, *, total_row: bool = True, total_column: bool = True
+) -> pd.DataFrame:
+    """A crosstab of children with totals, small counts and their protectors shown as ``"c"``.
+
+    ``counts``: a DataFrame of whole numbers of children (rows × columns).
+    Adds a ``Total`` column and a ``Total`` row (unless switched off), applies
+    primary suppression (1 to ``threshold - 1``) and secondary suppression
+    (no row or column with a total has exactly one hidden cell), and returns the
+    table as text with thousands separators. ``attrs`` says how many cells were
+    hidden by each rule (see :func:`suppression_note`).
+    """
+    mask = suppression_mask(counts, threshold, total_row=total_row, total_column=total_column)
+    grid = with_totals(_checked_counts(counts, threshold), total_row=total_row, total_column=total_column)
+    shown = grid.map("{:,}".format).astype("string").mask(mask, SUPPRESSED)
+    shown.attrs = dict(mask.attrs)
+    return shown
+
+
+def suppress_counts(series: pd.Series, threshold: int = DEFAULT_THRESHOLD, *, total: bool = True) -> pd.Series:
+    """A single list of counts of children, suppressed; with a ``Total`` entry unless ``total=False``.
+
+    With a total, a lone hidden count is protected by hiding the next smallest
+    (or the total). Without one only primary suppression is needed.
+    """
+    name = series.name if series.name is not None else "children"
+    table = suppress_table(series.rename(name).to_frame(), threshold, total_row=total, total_column=False)
+    shown = table[name]
+    shown.attrs = dict(table.attrs)
+    return shown
+
+
+def suppression_note(table: pd.DataFrame | pd.Series) -> str:
+    """A sentence for the page saying what was suppressed in a table from :func:`suppress_table`."""
+    primary = int(table.attrs.get("primary", 0))
+    secondary = int(table.attrs.get("secondary", 0))
+    threshold = int(table.attrs.get("threshold", DEFAULT_THRESHOLD))
+    rule = f"Counts of 1 to {threshold - 1} children are suppressed (shown as {SUPPRESSED})"
+    if primary == 0:
+        return f"{rule}; no cell of this table needed suppressing."
+    hidden = f"{primary} cell{'s' if primary != 1 else ''} in this table"
+    if secondary == 0:
+        return f"{rule}: {hidden}."
+    return (f"{rule}: {hidden}, and {secondary} further cell{'s' if secondary != 1 else ''} "
+            f"so that they cannot be worked out from the totals.")

