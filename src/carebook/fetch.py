@@ -30,10 +30,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from carebook.errors import InputError
+from carebook.paths import DATA, REFERENCE, relative
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = REPO_ROOT / "data" / "reference" / "public_sources.yml"
-DEFAULT_DEST = REPO_ROOT / "data" / "public"
+CATALOGUE = REFERENCE / "public_sources.yml"
+DEFAULT_DEST = DATA / "public"
 
 DOWNLOAD_TIMEOUT_SECONDS = 60
 CHUNK_BYTES = 1 << 20
@@ -89,22 +89,20 @@ def load_sources(catalogue: Path = CATALOGUE) -> list[PublicSource]:
     try:
         raw = yaml.safe_load(catalogue.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError("the catalogue of official statistics is missing", file=str(catalogue)) from None
+        raise InputError("the catalogue of official statistics is missing", file=relative(catalogue)) from None
     except yaml.YAMLError as error:
-        raise InputError(f"not valid YAML ({error.__class__.__name__})", file=str(catalogue)) from None
+        raise InputError(f"expected valid YAML ({error.__class__.__name__})", file=relative(catalogue)) from None
     try:
         sources = _Catalogue.model_validate(raw).files
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        problem = first["msg"].replace("Input should be ", "expected ", 1)
-        if first["type"] != "missing":
-            problem += f", got {first['input']!r}"
-        raise InputError(problem, file=str(catalogue), where=where) from None
+        from carebook.params import describe_validation_error
+
+        where = ".".join(str(part) for part in error.errors()[0]["loc"])
+        raise InputError(describe_validation_error(error, _Catalogue), file=relative(catalogue), where=where) from None
     paths = [source.path for source in sources]
     duplicates = sorted({path for path in paths if paths.count(path) > 1})
     if duplicates:
-        raise InputError(f"each path must be listed once; repeated: {', '.join(duplicates)}", file=str(catalogue))
+        raise InputError(f"expected each path listed once; repeated: {', '.join(duplicates)}", file=relative(catalogue))
     return sources
 
 
@@ -281,5 +279,5 @@ def main_fetch(args: argparse.Namespace, catalogue: Path = CATALOGUE) -> int:
     )
     for result in results:
         print(result.line())
-    print(f"{summary(results)} (into {dest})")
+    print(f"{summary(results)} (into {relative(dest)})")
     return 1 if any(result.status == "failed" for result in results) else 0

@@ -180,7 +180,7 @@ def test_derived_file_without_a_mirror_says_where_it_comes_from(tmp_path):
 
 def test_bad_catalogue_is_an_input_error(tmp_path):
     entry = _entry("dfe/a.csv", b"a\n", licence="CC-BY")
-    with pytest.raises(InputError, match=r"public_sources.yml: files.0.licence: expected 'OGL-3.0' or 'MIT', got 'CC-BY'$"):
+    with pytest.raises(InputError, match=r"public_sources.yml: files.0.licence: Input should be 'OGL-3.0' or 'MIT', got 'CC-BY'$"):
         load_sources(_catalogue(tmp_path, [entry]))
 
 
