@@ -1,0 +1,215 @@
+"""Unit costs of placements and the cost of a care journey (seed 001: unit costing by
+mapping 903 placement groups to Section 251 / RO3 spend lines).
+
+A group's weekly cost is official spend (£) on its spend line divided by the days
+children spent in that group's placements in the same financial year (from the 903
+extract), times 7. Groups with no spend line (or no spend, or no days) use the weekly
+cost parameters. Spend lines:
+- Section 251 outturn 2012-13 and 2013-14 (``dfe-sfr/LA_Spend_outturn_*.csv``, £):
+  residential care -> R; fostering services and children placed with family and
+  friends -> F; adoption services -> A; other children looked after services -> I;
+- MHCLG RO3 2023-24 and 2024-25 (``derived/ro3_*.csv``, £ thousands): residential
+  care -> R; fostering services -> F ("other" mixes placements with other services
+  and is not used).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from carebook import public
+from carebook.volume.care_days import placement_days
+from carebook.volume.params import PLACEMENT_GROUP_NAMES, VolumeSizingParams
+
+if TYPE_CHECKING:
+    from carebook.params import Council
+
+GROUPS = ["F", "A", "R", "I", "U"]
+RO3_FILE = "derived/ro3_{year}_children_looked_after_expenditure_by_la_gbp_thousands.csv"
+RO3_COLUMN = "Children's social care - Children Looked After{line} - Total Expenditure (C3 = C1 + C2)"
+RO3_LINES = {"R": " of which residential care", "F": " of which fostering services", "total": ""}
+S251_FILE = "dfe-sfr/LA_Spend_outturn_{short}.csv"
+S251_LINES = {
+    "Residential care": "R",
+    "Fostering services": "F",
+    "Children placed with family and friends": "F",
+    "Adoption services": "A",
+    "Other children looked after": "I",
+    "Other children looked after services": "I",
+    "Total Children Looked After": "total",
+}
+#: Financial years with official spend by placement line, and the return they come from.
+SPEND_YEARS: dict[str, str] = {"2012-13": "s251", "2013-14": "s251", "2023-24": "ro3", "2024-25": "ro3"}
+CLA_FILE = "dfe/cla_number_and_rate_per_10k_children.csv"
+
+
+def financial_year_span(year: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First day and the day after the last day of a financial year such as "2024-25"."""
+    first = int(year[:4])
+    return pd.Timestamp(first, 4, 1), pd.Timestamp(first + 1, 4, 1)
+
+
+def latest_spend_year(observed_from: pd.Timestamp, observed_to: pd.Timestamp) -> str | None:
+    """The latest financial year with official spend lines that the 903 data cover wholly."""
+    covered = [
+        year
+        for year in SPEND_YEARS
+        if financial_year_span(year)[0] >= observed_from
+        and financial_year_span(year)[1] <= pd.Timestamp(observed_to) + pd.Timedelta(days=1)
+    ]
+    return covered[-1] if covered else None
+
+
+def _to_pounds(text: pd.Series) -> pd.Series:
+    """Numbers from a spend column; suppressed or missing cells ([x], x, c, blank) -> NaN."""
+    cleaned = text.astype(str).str.strip().str.strip("[]").str.replace(",", "", regex=False)
+    return pd.to_numeric(cleaned, errors="coerce")
+
+
+def official_spend(council: Council, year: str) -> pd.Series:
+    """Official spend (£) of the council (summed over a group's members) on the spend
+    lines mapped to placement groups in a financial year, indexed F/A/R/I and "total"
+    (all children looked after spend). Empty when the year has no spend lines or the
+    council's figures are missing or suppressed."""
+    kind = SPEND_YEARS.get(year)
+    if kind == "ro3":
+        table = public.read(RO3_FILE.format(year=year.replace("-", "_")))
+        rows = table[table["ONS Code"].isin(council.codes)]
+        spend = pd.Series(
+            {group: _to_pounds(rows[RO3_COLUMN.format(line=line)]).sum(min_count=len(rows)) * 1000 for group, line in RO3_LINES.items()}
+        )
+    elif kind == "s251":
+        table = public.read(S251_FILE.format(short=year[2:4] + year[5:7]))
+        line = table["CYPServiceDescription"].str.replace(r"^\s*\d+\s*", "", regex=True).str.strip()
+        rows = table.assign(sf_group=line.map(S251_LINES))
+        rows = rows[rows["LA"].isin(council.old_codes) & rows["sf_group"].notna()]
+        amounts = _to_pounds(rows["TotalExpenditure"])
+        spend = amounts.groupby(rows["sf_group"]).sum(min_count=1)
+    else:
+        return pd.Series(dtype=float)
+    return spend.dropna().rename("spend_gbp")
+
+
+def unit_costs(
+    params: VolumeSizingParams,
+    spend: pd.Series | None = None,
+    days: pd.Series | None = None,
+    year: str | None = None,
+) -> pd.DataFrame:
+    """Weekly cost (£ a week) of each placement group F/A/R/I/U.
+
+    With ``params.unit_cost_basis == "official_spend"``, a group with spend (£, indexed
+    by group) and placement days (days, indexed by group) in ``year`` costs
+    spend / days x 7; other groups take the weekly cost parameters. Returns columns
+    sf_group, placement_group, weekly_cost_gbp, spend_gbp, placement_days, basis, source.
+    """
+    fields = {
+        "F": "weekly_cost_fostering_gbp", "A": "weekly_cost_adoption_gbp", "R": "weekly_cost_residential_gbp",
+        "I": "weekly_cost_other_gbp", "U": "weekly_cost_unknown_gbp",
+    }  # fmt: skip
+    schema = type(params).model_fields
+    table = pd.DataFrame({"sf_group": GROUPS})
+    table["placement_group"] = table["sf_group"].map(PLACEMENT_GROUP_NAMES)
+    spend = (spend if spend is not None else pd.Series(dtype=float)).reindex(GROUPS)
+    days = (days if days is not None else pd.Series(dtype=float)).reindex(GROUPS)
+    table["spend_gbp"] = spend.to_numpy(dtype=float)
+    table["placement_days"] = days.to_numpy(dtype=float)
+    parameter = table["sf_group"].map(params.weekly_costs_gbp())
+    official = table["spend_gbp"] / table["placement_days"] * 7
+    use_official = (
+        (params.unit_cost_basis == "official_spend")
+        & (table["spend_gbp"] > 0)
+        & (table["placement_days"] > 0)
+    )
+    table["weekly_cost_gbp"] = official.where(use_official, parameter)
+    table["basis"] = use_official.map({True: "official spend / placement days", False: "parameter"})
+    parameter_source = table["sf_group"].map(
+        lambda group: schema[fields[group]].json_schema_extra["source"]  # type: ignore[index]
+    )
+    official_source = f"Council spend {year} (Section 251 / RO3 line of the group) / days in those placements in the 903 data x 7"
+    table["source"] = parameter_source.where(~use_official, official_source)
+    return table[["sf_group", "placement_group", "weekly_cost_gbp", "spend_gbp", "placement_days", "basis", "source"]]
+
+
+def council_unit_costs(
+    council: Council,
+    intervals: pd.DataFrame,
+    observed_from: pd.Timestamp,
+    observed_to: pd.Timestamp,
+) -> tuple[pd.DataFrame, str | None]:
+    """Unit costs for a council from its official spend and the placement days of its
+    903 data in the latest financial year both cover; the parameters alone when no
+    such year exists. Returns the unit cost table and the year used (or None)."""
+    params = council.volume_sizing
+    year = latest_spend_year(observed_from, observed_to)
+    if year is None or params.unit_cost_basis == "parameters":
+        return unit_costs(params), None
+    start, end = financial_year_span(year)
+    spend = official_spend(council, year)
+    return unit_costs(params, spend, placement_days(intervals, start, end), year), year
+
+
+def spend_per_child_check(
+    council: Council, year: str | None, spend: pd.Series, intervals: pd.DataFrame
+) -> pd.DataFrame:
+    """Sense check of unit costs against official spend per child looked after.
+
+    Returns columns measure, value_gbp (£ a year), source: official spend on children
+    looked after divided by children looked after at 31 March (DfE, where published
+    for the year), and the same spend divided by child-years of care in the 903 data
+    (days in care / 365.25).
+    """
+    if year is None or "total" not in spend:
+        return pd.DataFrame(columns=["measure", "value_gbp", "source"])
+    start, end = financial_year_span(year)
+    child_years = placement_days(intervals, start, end).sum() / 365.25
+    cla = public.read(CLA_FILE, numeric=["children_count"])
+    at_31_march = cla[
+        (cla["time_period"] == str(end.year))
+        & (cla["population_type"] == "Children looked after on 31 March each year")
+        & (cla["new_la_code"].isin(council.codes))
+        & (cla["geographic_level"] == public.LOCAL_AUTHORITY)
+    ]["children_count"].sum(min_count=1)
+    rows = [
+        (
+            "Spend on children looked after per child looked after at 31 March",
+            spend["total"] / at_31_march if pd.notna(at_31_march) else float("nan"),
+            f"Official spend {year} / DfE children looked after at 31 March {end.year}",
+        ),
+        (
+            "Spend on children looked after per child-year in care",
+            spend["total"] / child_years if child_years > 0 else float("nan"),
+            f"Official spend {year} / days in care in the 903 data / 365.25",
+        ),
+    ]
+    return pd.DataFrame(rows, columns=["measure", "value_gbp", "source"])
+
+
+def journey_cost(care: pd.DataFrame, costs: pd.DataFrame, observation_years: int) -> pd.DataFrame:
+    """Average placement cost (£) of a care journey by year since entry, all journeys
+    beside complete journeys.
+
+    ``care`` is :func:`carebook.volume.journeys.journey_care_days`; ``costs`` has
+    sf_group and weekly_cost_gbp. A child-year costs the sum over groups of days x
+    weekly cost / 7; the year's average is over the children in that year's sample.
+    Returns columns journeys, journey_year, children, mean_cost_gbp (£ in that year),
+    cumulative_cost_gbp (£ from entry to the end of that year).
+    """
+    daily = care["sf_group"].map(costs.set_index("sf_group")["weekly_cost_gbp"] / 7)
+    child_years = care.assign(cost_gbp=care["care_days"] * daily).groupby(
+        ["CHILD", "journey_year"], as_index=False
+    ).agg(cost_gbp=("cost_gbp", "sum"), complete=("complete", "first"))
+    tables = [
+        child_years.assign(journeys="all"),
+        child_years[child_years["complete"]].assign(journeys="complete"),
+    ]
+    table = pd.concat(tables, ignore_index=True)
+    table = table[table["journey_year"] <= observation_years]
+    summary = table.groupby(["journeys", "journey_year"], as_index=False).agg(
+        children=("CHILD", "nunique"), mean_cost_gbp=("cost_gbp", "mean")
+    )
+    return summary.assign(
+        cumulative_cost_gbp=summary.groupby("journeys")["mean_cost_gbp"].cumsum()
+    )
