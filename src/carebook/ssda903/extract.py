@@ -21,7 +21,7 @@ class Extract:
     source:   one sentence for the page saying where the data come from.
     start, end: first and last day covered (1 April of the first collection year,
               31 March of the last).
-    problems: validation problems found on reading (columns file, row, field, code,
+    problems: validation problems found on reading (columns file, row, field, rule,
               value, message); empty for a clean or synthetic extract.
     """
 
@@ -32,4 +32,4 @@ class Extract:
     start: pd.Timestamp
     end: pd.Timestamp
     problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["file", "row", "field", "code", "value", "message"]))
+        columns=["file", "row", "field", "rule", "value", "message"]))
