@@ -1,0 +1,270 @@
+"""Render the book: the HTML site with every council that was run, and one PDF per council.
+
+The fixed pages are listed in the top-level ``_toc.yml``. Before each build the pages that
+come from data are written to ``book/_generated/`` (glossary, assumptions log, the
+councils overview) and ``book/councils/<slug>/index.md`` (each council's landing page),
+and the table of contents is extended with the councils in the run manifest.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from carebook import charts, runner
+from carebook.errors import InputError
+from carebook.notebook import markdown_table
+from carebook.paths import BOOK, REFERENCE, ROOT
+
+GENERATED = BOOK / "_generated"
+STATIC = BOOK / "_static"
+BUILD = ROOT / "_build"
+ANALYSIS_TITLES = {
+    "sufficiency": "Placement sufficiency",
+    "flow_model": "Flows from referral into care",
+    "volume_sizing": "Edge-of-care volumes and care journeys",
+    "cost_benefit": "Cost-benefit and financing",
+}
+RAG = {"red": "Red", "amber": "Amber", "green": "Green"}
+
+
+@dataclass(frozen=True)
+class CouncilRun:
+    """A council in the run manifest and its notebooks that succeeded and failed."""
+
+    slug: str
+    name: str
+    ok: tuple[str, ...]
+    failed: tuple[tuple[str, str], ...]
+
+
+def councils_in_manifest(manifest: pd.DataFrame) -> list[CouncilRun]:
+    """The councils of a run, in run order, with their succeeded and failed notebooks."""
+    runs = []
+    for slug, rows in manifest.groupby("council", sort=False):
+        ok = rows.loc[rows["status"] == "ok", "notebook"]
+        failed = rows.loc[rows["status"] != "ok", ["notebook", "error"]]
+        order = {n: i for i, n in enumerate(runner.NOTEBOOK_ORDER)}
+        runs.append(CouncilRun(
+            slug=str(slug),
+            name=str(rows["council_name"].iloc[0]),
+            ok=tuple(sorted(ok, key=lambda n: order.get(n, 99))),
+            failed=tuple(failed.itertuples(index=False, name=None)),
+        ))
+    return runs
+
+
+def write_static() -> None:
+    """The vega bundle served from ``_static`` (no CDN), written once."""
+    bundle = STATIC / "vega-bundle.js"
+    if not bundle.exists():
+        STATIC.mkdir(parents=True, exist_ok=True)
+        bundle.write_text(charts.javascript_bundle(), encoding="utf-8")
+
+
+def glossary_page() -> str:
+    """The glossary of 903 and care terms, from ``data/reference/glossary.yml``."""
+    entries = _yaml_list(REFERENCE / "glossary.yml")
+    lines = ["# Glossary", "", "Terms used in this book, from the SSDA903 return and children's social care commissioning.", "", ":::{glossary}", ":sorted:", ""]
+    for entry in entries:
+        lines += [entry["term"], f"  {' '.join(str(entry['definition']).split())}", ""]
+    return "\n".join(lines + [":::", ""])
+
+
+def assumptions_page() -> str:
+    """The assumptions-and-caveats log with RAG ratings, from ``data/reference/assumptions/*.yml``."""
+    lines = [
+        "# Assumptions and caveats",
+        "",
+        "Every assumption the analyses rest on, with its source and two ratings in the style of "
+        "the Government Analysis Function's quality assurance guidance: **quality** (how good the "
+        "evidence is: Green good, Amber some concerns, Red weak) and **impact** (how much the "
+        "results depend on it). Council-specific values are listed on each council's pages.",
+        "",
+    ]
+    for path in sorted((REFERENCE / "assumptions").glob("*.yml")):
+        entries = pd.DataFrame(_yaml_list(path))
+        if entries.empty:
+            continue
+        title = ANALYSIS_TITLES.get(path.stem, path.stem.replace("_", " ").capitalize())
+        table = pd.DataFrame({
+            "Assumption": entries["assumption"],
+            "Source": entries["source"],
+            "Quality": entries["quality"].str.lower().map(RAG),
+            "Impact": entries["impact"].str.capitalize(),
+        })
+        lines += [f"## {title}", "", markdown_table(table, caption=f"Assumptions: {title.lower()}", name=f"assumptions-{path.stem}"), ""]
+    return "\n".join(lines)
+
+
+def _yaml_list(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    content = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    if not isinstance(content, list):
+        raise InputError("expected a list of entries", file=str(path.relative_to(ROOT)))
+    return content
+
+
+def landing_page(run: CouncilRun) -> str:
+    """A council's landing page: its key figures and links to its analyses."""
+    lines = [f"# {run.name}", ""]
+    figures = pd.DataFrame(runner.headlines(run.slug))
+    if not figures.empty:
+        figures = figures[figures["notebook"].isin(run.ok)]
+    if not figures.empty:
+        table = pd.DataFrame({
+            "Analysis": figures["notebook"].map(lambda n: ANALYSIS_TITLES.get(n, n)),
+            "Figure": figures["label"],
+            "Value": figures["text"],
+        })
+        lines += ["## Key figures", "", markdown_table(table, caption=f"Key figures for {run.name}", name=f"{run.slug}-key-figures"), ""]
+    if run.ok:
+        lines += ["## Analyses", ""] + [f"- {{doc}}`{ANALYSIS_TITLES.get(n, n)} <{n}>`" for n in run.ok] + [""]
+    for notebook, error in run.failed:
+        lines += [":::{warning}", f"The {ANALYSIS_TITLES.get(notebook, notebook).lower()} analysis did not complete for "
+                  f"{run.name}: {error or 'see the run manifest'}. Its executed notebook, with the error, is kept "
+                  f"in `book/councils/{run.slug}/{notebook}.ipynb`.", ":::", ""]
+    return "\n".join(lines)
+
+
+def councils_page(runs: Sequence[CouncilRun]) -> str:
+    """The overview of all councils that were run, with their key figures side by side."""
+    lines = ["# Councils", "", "The councils in this edition of the book, with their key figures. Each links to its own pages.", ""]
+    rows = []
+    for run in runs:
+        figures = {f["label"]: f["text"] for f in runner.headlines(run.slug) if f["notebook"] in run.ok}
+        rows.append({"Council": f"{{doc}}`{run.name} <../councils/{run.slug}/index>`", **figures})
+    if rows:
+        table = pd.DataFrame(rows).fillna("—")
+        lines += [markdown_table(table, caption="Key figures by council", name="councils-key-figures"), ""]
+    failed = [(r.name, n) for r in runs for n, _ in r.failed]
+    if failed:
+        lines += [":::{warning}", "Analyses that did not complete in this run: "
+                  + "; ".join(f"{name} ({ANALYSIS_TITLES.get(n, n).lower()})" for name, n in failed) + ".", ":::", ""]
+    return "\n".join(lines)
+
+
+def council_chapter(run: CouncilRun) -> dict:
+    """The table-of-contents entry of one council: its landing page and its analyses."""
+    chapter: dict = {"file": f"book/councils/{run.slug}/index"}
+    if run.ok:
+        chapter["sections"] = [{"file": f"book/councils/{run.slug}/{n}"} for n in run.ok]
+    return chapter
+
+
+def write_pages(runs: Sequence[CouncilRun]) -> None:
+    """Write every page that comes from data."""
+    GENERATED.mkdir(parents=True, exist_ok=True)
+    (GENERATED / "glossary.md").write_text(glossary_page(), encoding="utf-8")
+    (GENERATED / "assumptions.md").write_text(assumptions_page(), encoding="utf-8")
+    (GENERATED / "councils.md").write_text(councils_page(runs), encoding="utf-8")
+    for run in runs:
+        (runner.output_root() / run.slug).mkdir(parents=True, exist_ok=True)
+        (runner.output_root() / run.slug / "index.md").write_text(landing_page(run), encoding="utf-8")
+
+
+def site_toc(runs: Sequence[CouncilRun]) -> dict:
+    """The whole book's table of contents: the fixed pages and a part for the councils."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    if runs:
+        toc["parts"].append({
+            "caption": "Councils",
+            "chapters": [{"file": "book/_generated/councils"}] + [council_chapter(r) for r in runs],
+        })
+    return toc
+
+
+def council_toc(run: CouncilRun) -> dict:
+    """A council's PDF: its landing page, its analyses and the assumptions log."""
+    return {
+        "format": "jb-book",
+        "root": f"book/councils/{run.slug}/index",
+        "chapters": [{"file": f"book/councils/{run.slug}/{n}"} for n in run.ok]
+        + [{"file": "book/_generated/assumptions"}, {"file": "book/_generated/glossary"}],
+    }
+
+
+def council_config(run: CouncilRun) -> dict:
+    """The book configuration of a council's PDF: its name on the title page."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config["title"] = f"{run.name}: commissioning children's placements"
+    config["author"] = "carebook"
+    config["latex"]["latex_documents"] = {"targetname": f"{run.slug}.tex"}
+    return config
+
+
+def _write_yaml(path: Path, content: dict) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def jupyter_book(args: Sequence[str], log: Path) -> subprocess.CompletedProcess:
+    """Run ``jupyter-book build`` with warnings as errors; its output goes to ``log``."""
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "-n", "--keep-going", *args]
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as out:
+        return subprocess.run(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, check=False)
+
+
+def current_runs() -> list[CouncilRun]:
+    """The councils of the last run; a clear error when nothing has been run."""
+    manifest = runner.read_manifest()
+    if manifest.empty:
+        raise InputError("no council has been run yet: run 'carebook run COUNCIL ...' first", file=str(runner.output_root() / runner.MANIFEST))
+    return councils_in_manifest(manifest)
+
+
+def build_html() -> Path:
+    """Build the HTML site for the councils of the last run; return its index page."""
+    runs = current_runs()
+    write_static()
+    write_pages(runs)
+    toc = _write_yaml(GENERATED / "_toc.yml", site_toc(runs))
+    output = BUILD / "site"
+    log = BUILD / "logs" / "html.log"
+    result = jupyter_book(["--toc", str(toc), "--path-output", str(output)], log)
+    if result.returncode != 0:
+        raise BuildError(f"the HTML build reported problems (see {log.relative_to(ROOT)}):\n{_problems(log)}")
+    return output / "_build" / "html" / "index.html"
+
+
+def build_pdf(slug: str) -> Path:
+    """Build one council's PDF with xelatex; return the PDF's path (``_build/pdf/<slug>.pdf``)."""
+    runs = {r.slug: r for r in current_runs()}
+    if slug not in runs:
+        raise InputError(f"council {slug!r} was not in the last run (run it with 'carebook run {slug}'); the last run had: {', '.join(runs)}")
+    run = runs[slug]
+    write_static()
+    write_pages(list(runs.values()))
+    folder = GENERATED / "pdf" / slug
+    toc = _write_yaml(folder / "_toc.yml", council_toc(run))
+    config = _write_yaml(folder / "_config.yml", council_config(run))
+    output = BUILD / "pdf-work" / slug
+    log = BUILD / "logs" / f"pdf-{slug}.log"
+    result = jupyter_book(["--builder", "pdflatex", "--toc", str(toc), "--config", str(config), "--path-output", str(output)], log)
+    built = output / "_build" / "latex" / f"{slug}.pdf"
+    if result.returncode != 0 or not built.exists():
+        raise BuildError(f"the PDF of {slug} did not build (see {log.relative_to(ROOT)}):\n{_problems(log)}")
+    final = BUILD / "pdf" / f"{slug}.pdf"
+    final.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(built, final)
+    return final
+
+
+class BuildError(Exception):
+    """Jupyter Book or LaTeX reported a problem; the message quotes it."""
+
+
+def _problems(log: Path, most: int = 15) -> str:
+    lines = log.read_text(errors="replace").splitlines()
+    found = [line for line in lines if "WARNING" in line or "ERROR" in line or line.startswith("!")]
+    return "\n".join((found or lines[-most:])[:most])

@@ -1,0 +1,207 @@
+"""The ``carebook`` command: list councils, run notebooks, build the book and PDFs, make data.
+
+Bad input (an unknown council, a malformed council file, a missing data folder) prints one
+line naming the problem and exits 2; a run where some notebook failed exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from carebook.errors import InputError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _councils(args: argparse.Namespace) -> int:
+    from carebook.params import council_files, load_council
+    from carebook.public import local_authorities
+
+    if args.all_england:
+        table = local_authorities()
+        for row in table.itertuples(index=False):
+            print(f"{row.new_la_code}  {row.old_la_code}  {row.la_name}  ({row.region_name})")
+        print(f"{len(table)} English councils; run any of them by code or name, e.g. 'carebook run Leeds'.")
+        return EXIT_OK
+    for slug in council_files():
+        council = load_council(slug)
+        print(f"{slug:16} {council.name:16} {', '.join(council.codes)}  {council.description or ''}")
+    print("Council files in data/councils; 'carebook councils --all-england' lists every English council.")
+    return EXIT_OK
+
+
+def selected_councils(args: argparse.Namespace) -> list:
+    """The councils a run names: given names/codes, ``--all`` files, or ``--all-england``."""
+    from carebook.params import council_files, load_council
+    from carebook.public import local_authorities
+
+    refs: list[str] = list(args.councils)
+    if args.all:
+        refs += list(council_files())
+    if args.all_england:
+        refs += list(local_authorities()["new_la_code"])
+    if not refs:
+        raise InputError("name one or more councils (a file name, ONS code or name), or use --all or --all-england", where="carebook run")
+    councils = {}
+    for ref in refs:
+        council = load_council(ref)
+        councils.setdefault(council.slug, council)
+    return list(councils.values())
+
+
+def selected_notebooks(names: str | None) -> list[str]:
+    """The notebooks a run names (comma-separated), checked against ``notebooks/``."""
+    from carebook.runner import available_notebooks
+
+    available = available_notebooks()
+    if not names:
+        return available
+    chosen = [n.strip() for n in names.split(",") if n.strip()]
+    unknown = [n for n in chosen if n not in available]
+    if unknown:
+        raise InputError(f"unknown notebook {unknown[0]!r}: expected one of {', '.join(available)}", where="--notebooks")
+    return chosen
+
+
+def _run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from carebook import runner
+
+    councils = selected_councils(args)
+    notebooks = selected_notebooks(args.notebooks)
+    if args.jobs < 1:
+        raise InputError(f"expected a whole number of processes of 1 or more, got {args.jobs}", where="--jobs")
+    if args.no_pdf_charts or (args.all_england and not args.pdf_charts):
+        os.environ["CAREBOOK_PDF_CHARTS"] = "0"
+    total = len(councils) * len(notebooks)
+    with tqdm(total=total, unit="notebook", desc="carebook run", disable=args.quiet) as bar:
+        def advance(outcome: runner.Outcome) -> None:
+            bar.set_postfix_str(f"{outcome.council}/{outcome.notebook} {outcome.status}")
+            bar.update(1)
+
+        outcomes = runner.run(councils, notebooks, jobs=args.jobs, keep_previous=args.keep, progress=advance)
+    failed = [o for o in outcomes if o.status != "ok"]
+    print(f"{len(outcomes) - len(failed)} of {len(outcomes)} notebooks succeeded; manifest: {runner.output_root() / runner.MANIFEST}")
+    for outcome in failed:
+        print(f"FAILED {outcome.council}/{outcome.notebook}: {outcome.error} (kept in book/councils/{outcome.council}/{outcome.notebook}.ipynb)")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from carebook import book
+
+    try:
+        index = book.build_html()
+    except book.BuildError as error:
+        print(f"carebook: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"HTML book: {index}")
+    return EXIT_OK
+
+
+def _pdf_one(slug: str) -> tuple[str, str, bool]:
+    from carebook import book
+
+    try:
+        return slug, str(book.build_pdf(slug)), True
+    except (book.BuildError, InputError) as error:
+        return slug, str(error), False
+
+
+def _pdf(args: argparse.Namespace) -> int:
+    from carebook import book
+    from carebook.params import load_council
+
+    slugs = [load_council(ref).slug for ref in args.councils] or [r.slug for r in book.current_runs()]
+    book.current_runs()
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        results = list(pool.map(_pdf_one, slugs))
+    for slug, message, ok in results:
+        print(f"PDF {slug}: {message}" if ok else f"FAILED PDF {slug}: {message}")
+    return EXIT_OK if all(ok for *_, ok in results) else EXIT_FAILED
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from carebook.params import load_council
+    from carebook.ssda903 import synth
+
+    first, _, last = args.years.partition("-")
+    if not (first.isdigit() and last.isdigit() and int(first) <= int(last)):
+        raise InputError(f"expected a span of collection years like 2008-2025, got {args.years!r}", where="--years")
+    council = load_council(args.council)
+    extract = synth.generate(council, int(first), int(last), seed=args.seed)
+    folders = synth.write_extract(extract, args.out)
+    print(f"Synthetic SSDA903 extract for {council.name}: {len(extract.header):,} children, "
+          f"{len(extract.episodes):,} episodes, {len(folders)} collection years in {args.out}")
+    return EXIT_OK
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from carebook import fetch
+
+    return fetch.main_fetch(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line."""
+    top = argparse.ArgumentParser(prog="carebook", description="Commissioning analysis for children's social care, one book per council.")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    councils = commands.add_parser("councils", help="list the council files (and with --all-england every English council)")
+    councils.add_argument("--all-england", action="store_true", help="list all English councils with children's services")
+    councils.set_defaults(handler=_councils)
+
+    run = commands.add_parser("run", help="execute the notebooks for councils with papermill")
+    run.add_argument("councils", nargs="*", metavar="COUNCIL", help="council file name, ONS code or name (e.g. rotherham, E08000035, Leeds)")
+    run.add_argument("--all", action="store_true", help="every council file in data/councils")
+    run.add_argument("--all-england", action="store_true", help="every English council (council files where they exist, national defaults otherwise)")
+    run.add_argument("--notebooks", metavar="NAMES", help="comma-separated notebooks to run (default: all)")
+    run.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N", help="parallel processes (default: one per core)")
+    run.add_argument("--keep", action="store_true", help="keep the councils of earlier runs in the book")
+    run.add_argument("--no-pdf-charts", action="store_true", help="skip the PDF rendering of charts (when no PDF will be built)")
+    run.add_argument("--pdf-charts", action="store_true", help="render charts for PDF even with --all-england")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(handler=_run)
+
+    build = commands.add_parser("build", help="build the HTML book of the councils that were run")
+    build.set_defaults(handler=_build)
+
+    pdf = commands.add_parser("pdf", help="build the PDF of each named council (default: all that were run)")
+    pdf.add_argument("councils", nargs="*", metavar="COUNCIL")
+    pdf.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N", help="PDFs built at once")
+    pdf.set_defaults(handler=_pdf)
+
+    synth = commands.add_parser("synth", help="write a synthetic SSDA903 extract for a council")
+    synth.add_argument("council", metavar="COUNCIL")
+    synth.add_argument("--out", required=True, metavar="DIR", help="folder for one sub-folder per collection year")
+    synth.add_argument("--years", default="2008-2025", metavar="FIRST-LAST", help="collection years (year ending 31 March), default 2008-2025")
+    synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    synth.set_defaults(handler=_synth)
+
+    fetch = commands.add_parser("fetch", help="download the official statistics from their publishers into data/public")
+    fetch.add_argument("--dest", metavar="DIR", help="destination folder (default data/public)")
+    fetch.add_argument("--list", action="store_true", help="list the files, publishers and licences; download nothing")
+    fetch.add_argument("--base-url", metavar="URL", help="fetch every file from under this URL instead (a mirror)")
+    fetch.set_defaults(handler=_fetch)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: one clear line and exit status 2 for bad input."""
+    args = parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except InputError as error:
+        print(f"carebook: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
