@@ -19,20 +19,8 @@ from myst_nb import glue as _glue
 from carebook import charts
 from carebook.params import Council, load_council
 
-HEADLINES = "headlines.json"
-
-
-class Text:
-    """Text glued as itself (a plain ``str`` would show with its quotes)."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def __repr__(self) -> str:
-        return self.text
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(self.text)
+HEADLINES = "headlines_{notebook}.json"
+"""Each notebook records its landing-page figures in its own file (notebooks run in parallel)."""
 
 
 def format_value(value: Any, fmt: str) -> str:
@@ -73,6 +61,8 @@ def formatted(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> pd.
     def column_format(name: str, series: pd.Series) -> str | None:
         if name in formats:
             return formats[name]
+        if name.lower() in YEAR_COLUMNS:
+            return None
         if pd.api.types.is_integer_dtype(series):
             return "{:,}"
         if pd.api.types.is_float_dtype(series):
@@ -86,6 +76,10 @@ def formatted(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> pd.
         if fmt:
             shown[name] = shown[name].map(lambda v, f=fmt: "—" if pd.isna(v) else f.format(v))
     return shown
+
+
+YEAR_COLUMNS = {"year", "time_period", "financial_year", "collection_year"}
+"""Columns printed as they are (no thousands separator)."""
 
 
 class Page:
@@ -106,15 +100,15 @@ class Page:
         With ``headline`` (a label), the figure also goes on the council's landing page.
         """
         text = format_value(value, fmt)
-        _glue(key, Text(text), display=False)
+        _glue(key, text, display=False)
         if headline:
             self._record_headline(key, headline, value, text)
         return text
 
     def _record_headline(self, key: str, label: str, value: Any, text: str) -> None:
-        path = self.results_dir / HEADLINES
+        path = self.results_dir / HEADLINES.format(notebook=self.notebook)
         entries = json.loads(path.read_text()) if path.exists() else []
-        entries = [e for e in entries if not (e["notebook"] == self.notebook and e["key"] == key)]
+        entries = [e for e in entries if e["key"] != key]
         number = None if text == "not published" else _plain_number(value)
         entries.append({"notebook": self.notebook, "key": key, "label": label, "value": number, "text": text})
         path.write_text(json.dumps(entries, indent=1))
@@ -140,15 +134,12 @@ class Page:
         """A prominent admonition (``warning``, ``note``, ``important``...)."""
         display(Markdown(f":::{{{kind}}}\n{text}\n:::\n"))
 
-    def save(self, name: str, obj: Any) -> Path:
+    def save(self, name: str, obj: Any) -> None:
         """Write a tidy result: ``results/<name>.csv`` for a DataFrame, ``.json`` otherwise."""
         if isinstance(obj, pd.DataFrame):
-            path = self.results_dir / f"{name}.csv"
-            obj.to_csv(path, index=False)
+            obj.to_csv(self.results_dir / f"{name}.csv", index=False)
         else:
-            path = self.results_dir / f"{name}.json"
-            path.write_text(json.dumps(obj, indent=1, default=_plain_number))
-        return path
+            (self.results_dir / f"{name}.json").write_text(json.dumps(obj, indent=1, default=_plain_number))
 
 
 def _plain_number(value: Any) -> Any:
