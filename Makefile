@@ -1,0 +1,57 @@
+# carebook: `make book` builds the book for the default councils; `make test` runs the tests.
+# Both set up everything they need on a fresh Debian machine (as root): Debian packages
+# for the PDF and browser tests, a virtual environment and the pinned Python packages.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+JOBS ?= 2
+DEBIAN_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
+	tex-gyre texlive-xetex fonts-freefont-otf chromium poppler-utils
+
+# Official statistics: ../shared/data/public beside the checkout when present, else data/public.
+ifneq ($(wildcard ../shared/data/public),)
+export CAREBOOK_PUBLIC_DATA ?= $(abspath ../shared/data/public)
+endif
+
+.DEFAULT_GOAL := help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+setup: $(VENV)/.installed system  ## virtual environment, Python packages and Debian packages
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+system:  ## Debian packages for the PDF (TeX Live, xelatex) and the browser tests (chromium), when missing
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages: $$missing"; \
+		if [ "$$(id -u)" != 0 ]; then echo "run 'make system' as root (or install: $$missing)"; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+book: setup  ## run the default councils, build the HTML site and one PDF per council
+	@# A council whose notebook fails is reported and the book is still built for the rest.
+	status=0; $(BIN)/carebook run --all --jobs $(JOBS) || status=$$?; \
+	$(BIN)/carebook build && $(BIN)/carebook pdf --jobs $(JOBS) && exit $$status
+
+test: setup  ## run the test suite (unit, notebooks, end to end)
+	$(BIN)/pytest
+
+all-england: setup  ## the sufficiency analysis for every English council, and the HTML site
+	$(BIN)/python benchmarks/all_england.py --jobs $(JOBS)
+
+benchmark: setup  ## time the models and the batch (figures printed, nothing asserted)
+	for script in benchmarks/*_bench.py; do $(BIN)/python $$script; done
+
+clean:  ## remove everything generated (executed notebooks, builds)
+	rm -rf _build book/councils book/_generated book/_static/vega-bundle.js
+
+.PHONY: help setup system book test all-england benchmark clean
