@@ -1,0 +1,106 @@
+"""Charts of the volume sizing page: the funnel, the journey profile, the placement mix
+and the cost curve (altair; the house theme comes from :mod:`carebook.charts`)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from carebook.volume.params import PLACEMENT_GROUP_NAMES
+
+JOURNEYS = {"all": "All journeys", "complete": "Complete journeys (aged 18 within the data)"}
+
+
+def funnel_stages(funnel: pd.DataFrame) -> pd.DataFrame:
+    """The funnel as children a year at each stage (averages over the years for #1 and #2a).
+
+    Returns columns order, stage, children_a_year.
+    """
+    per_year = funnel[funnel["step"].isin(["1", "2a"])].groupby("step", sort=False)["children"].mean()
+    later = funnel[funnel["step"].isin(["4", "5", "6"])].set_index("step")["children"]
+    values = pd.concat([per_year, later])
+    labels = {
+        "1": "#1 New care entrants in the age range",
+        "2a": "#2a with a category of need for MST",
+        "4": "#4 Unique children a year",
+        "5": "#5 Suitable for intervention",
+        "6": "#6 Edge-of-care cases to refer",
+    }
+    return pd.DataFrame(
+        {"order": range(len(values)), "stage": values.index.map(labels), "children_a_year": values.to_numpy()}
+    )
+
+
+def funnel_chart(funnel: pd.DataFrame) -> alt.Chart:
+    """Horizontal bars: children a year at each stage of the funnel."""
+    stages = funnel_stages(funnel)
+    base = alt.Chart(stages).encode(
+        y=alt.Y("stage:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("children_a_year:Q", title="Children a year"),
+        tooltip=[alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("children_a_year:Q", title="Children a year", format=",.1f")],
+    )
+    bars = base.mark_bar(color="#12436D")
+    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("children_a_year:Q", format=",.0f"))
+    return (bars + labels).properties(height=220)
+
+
+def journey_profile_chart(profile: pd.DataFrame) -> alt.Chart:
+    """Bars: share of time in care in each year since entry, all journeys beside complete ones."""
+    data = profile.assign(journeys=profile["journeys"].map(JOURNEYS))
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("journey_year:O", title="Year since entering care"),
+            xOffset="journeys:N",
+            y=alt.Y("share_in_care:Q", title="Share of time in care", axis=alt.Axis(format="%")),
+            color=alt.Color("journeys:N", title=None),
+            tooltip=[
+                alt.Tooltip("journeys:N", title="Journeys"),
+                alt.Tooltip("journey_year:O", title="Year"),
+                alt.Tooltip("share_in_care:Q", title="Share in care that year", format=".0%"),
+                alt.Tooltip("cumulative_share_in_care:Q", title="Share since entry", format=".0%"),
+                alt.Tooltip("children:Q", title="Children in the sample", format=",.0f"),
+            ],
+        )
+    )
+
+
+def placement_mix_chart(mix: pd.DataFrame) -> alt.Chart:
+    """Stacked bars: share of care days by placement group, by age at entry and all ages."""
+    data = mix.assign(
+        placement=mix["sf_group"].map(PLACEMENT_GROUP_NAMES),
+        age=mix["age_at_entry"].astype(str).where(mix["age_at_entry"] >= 0, "All ages"),
+    )
+    order = [*sorted(data.loc[data["age_at_entry"] >= 0, "age"].unique(), key=int), "All ages"]
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("age:N", sort=order, title="Age at entering care"),
+            y=alt.Y("share:Q", stack="normalize", title="Share of care days", axis=alt.Axis(format="%")),
+            color=alt.Color("placement:N", title=None, sort=list(PLACEMENT_GROUP_NAMES.values())),
+            tooltip=[
+                alt.Tooltip("age:N", title="Age at entry"),
+                alt.Tooltip("placement:N", title="Placement"),
+                alt.Tooltip("share:Q", title="Share of care days", format=".0%"),
+            ],
+        )
+    )
+
+
+def cost_curve_chart(cost: pd.DataFrame) -> alt.Chart:
+    """Lines: average placement cost of a care journey from entry, by years since entry."""
+    data = cost.assign(journeys=cost["journeys"].map(JOURNEYS))
+    base = alt.Chart(data).encode(
+        x=alt.X("journey_year:O", title="Years since entering care"),
+        y=alt.Y("cumulative_cost_gbp:Q", title="Placement cost since entry (£)", axis=alt.Axis(format="~s")),
+        color=alt.Color("journeys:N", title=None),
+        tooltip=[
+            alt.Tooltip("journeys:N", title="Journeys"),
+            alt.Tooltip("journey_year:O", title="Years"),
+            alt.Tooltip("cumulative_cost_gbp:Q", title="Cost since entry (£)", format=",.0f"),
+            alt.Tooltip("children:Q", title="Children in the sample", format=",.0f"),
+        ],
+    )
+    return base.mark_line() + base.mark_point(filled=True, size=60)
