@@ -6,6 +6,8 @@ set none: the page then compares the council with England and its neighbours onl
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, ConfigDict, Field
 
 SHARE = {"ge": 0.0, "le": 1.0}
@@ -51,4 +53,107 @@ class SufficiencyParams(BaseModel):
             "foster carers (in-house) rather than agencies; none by default."
         ),
         json_schema_extra={"source": "Council's sufficiency strategy; no national target"},
+    )
+
+    # --- child-level (903) analysis: the fostering target's date, capacity, prices, forecast ---
+    target_fostering_in_house_by: date | None = Field(
+        None,
+        description=(
+            "Date by which the council aims to reach its in-house fostering target share; "
+            "none by default (the forecast then applies the target from its start)."
+        ),
+        json_schema_extra={"source": "Council's sufficiency strategy; no national target"},
+    )
+    capacity_in_house_fostering_places: int | None = Field(
+        None,
+        ge=0,
+        description=(
+            "Children the council's own foster carers can look after (children); by default "
+            "the children in in-house foster placements at the forecast's start (903 data)."
+        ),
+        json_schema_extra={"source": "Council's fostering service; default from its 903 data"},
+    )
+    capacity_in_house_residential_places: int | None = Field(
+        None,
+        ge=0,
+        description=(
+            "Places in the council's own children's homes (children); by default the "
+            "children in in-house residential placements at the forecast's start (903 data)."
+        ),
+        json_schema_extra={"source": "Council's sufficiency strategy; default from its 903 data"},
+    )
+    capacity_in_house_residential_homes: int | None = Field(
+        None, ge=0, description="Number of the council's own children's homes (homes), for the page.",
+        json_schema_extra={"source": "Council's sufficiency strategy"},
+    )
+    capacity_in_house_semi_independence_places: int | None = Field(
+        None,
+        ge=0,
+        description=(
+            "Places in the council's own semi-independent or supported accommodation "
+            "(children); by default the children placed there at the forecast's start (903 data)."
+        ),
+        json_schema_extra={"source": "Council's sufficiency strategy; default from its 903 data"},
+    )
+    capacity_in_house_semi_independence_homes: int | None = Field(
+        None, ge=0, description="Number of the council's own semi-independent homes (homes), for the page.",
+        json_schema_extra={"source": "Council's sufficiency strategy"},
+    )
+    capacity_block_contract_residential_places: int = Field(
+        0,
+        ge=0,
+        description="Residential places secured by block contract with external providers (children).",
+        json_schema_extra={"source": "Council's contracts; none by default"},
+    )
+    price_external_fostering_gbp_per_week: float = Field(
+        600.0,
+        ge=0,
+        description="Weekly price of an external (agency) foster placement (£ a week).",
+        json_schema_extra={"source": "DfE written answer 49075 (2016): foster care about £600 per child per "
+                                     "week on average; replace with the council's contract prices"},
+    )
+    price_external_residential_gbp_per_week: float = Field(
+        3000.0,
+        ge=0,
+        description="Weekly price of an external children's home placement (£ a week).",
+        json_schema_extra={"source": "DfE written answer 49075 (2016), from PSSRU unit costs: about £3,000 "
+                                     "per resident week in a children's home"},
+    )
+    price_external_semi_independence_gbp_per_week: float = Field(
+        1000.0,
+        ge=0,
+        description="Weekly price of an external semi-independent or supported accommodation placement (£ a week).",
+        json_schema_extra={"source": "No national figure; a placeholder to replace with the council's prices"},
+    )
+    price_in_house_fostering_gbp_per_week: float = Field(
+        400.0,
+        ge=0,
+        description="Weekly cost of an in-house foster placement, carer allowances and support (£ a week).",
+        json_schema_extra={"source": "No national figure; a placeholder below the external price, to replace "
+                                     "with the council's own cost"},
+    )
+    forecast_reference_years: int = Field(
+        3, ge=1, le=10,
+        description="Years of 903 data before the forecast's start from which entry and transition rates are measured.",
+        json_schema_extra={"source": "Analyst's choice: long enough to be stable, recent enough to be current"},
+    )
+    forecast_years: int = Field(
+        5, ge=3, le=5,
+        description="Years the placement demand forecast runs (3 to 5).",
+        json_schema_extra={"source": "Sufficiency strategies plan three to five years ahead"},
+    )
+    forecast_simulations: int = Field(
+        500, ge=50, le=5000,
+        description="Simulations behind the forecast's uncertainty band (count).",
+        json_schema_extra={"source": "Enough for stable 5th and 95th percentiles"},
+    )
+    forecast_band: float = Field(
+        0.9, gt=0.0, lt=1.0,
+        description="Share of simulations inside the forecast's uncertainty band (0-1; 0.9 = 5th to 95th percentile).",
+        json_schema_extra={"source": "Convention"},
+    )
+    suppression_threshold: int = Field(
+        5, ge=1, le=20,
+        description="Counts of children from 903 data below this are suppressed in published tables (children).",
+        json_schema_extra={"source": "DfE statistics publications suppress counts under 5"},
     )
