@@ -209,8 +209,8 @@ def fetch_one(source: PublicSource, dest: Path, base_url_override: str | None = 
             source.path,
             None,
             "failed",
-            f"not published as a file: derived from {source.derived_from} (how: `carebook fetch --list`); "
-            "copy it from a mirror with --base-url",
+            f"not published as a file: it is derived from {source.derived_from} "
+            "(`carebook fetch --list` says how); copy it from a mirror with --base-url",
         )
     try:
         download_to(url, target, source)
@@ -254,14 +254,6 @@ def summary(results: list[FetchResult]) -> str:
     """One closing line: how many files were downloaded, skipped and failed."""
     counts = {status: sum(result.status == status for result in results) for status in ("downloaded", "skipped", "failed")}
     return ", ".join(f"{count} {status}" for status, count in counts.items())
-
-
-def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of `carebook fetch`: --dest, --list, --base-url, --only."""
-    parser.add_argument("--dest", type=Path, default=None, help=f"directory to download into (default {DEFAULT_DEST})")
-    parser.add_argument("--list", action="store_true", help="print the documented files and their sources, download nothing")
-    parser.add_argument("--base-url", default=None, help="download every file from BASE_URL/<path> (a mirror)")
-    parser.add_argument("--only", nargs="+", default=None, metavar="PATH", help="only these files or folders")
 
 
 def main_fetch(args: argparse.Namespace, catalogue: Path = CATALOGUE) -> int:

@@ -175,7 +175,10 @@ def test_derived_file_without_a_mirror_says_where_it_comes_from(tmp_path):
     entry = _entry("derived/x.csv", None, url=None, derived_from=source, how_made="converted to CSV")
     [result] = fetch(tmp_path / "public", catalogue=_catalogue(tmp_path, [entry]))
     assert result.status == "failed"
-    assert result.message.startswith(f"not published as a file: derived from {source}")
+    assert result.message == (
+        f"not published as a file: it is derived from {source} (`carebook fetch --list` says how); "
+        "copy it from a mirror with --base-url"
+    )
 
 
 def test_bad_catalogue_is_an_input_error(tmp_path):
