@@ -7,6 +7,7 @@ import functools
 import hashlib
 import http.server
 import re
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -153,13 +154,14 @@ def test_content_that_differs_from_the_record_is_not_installed(tmp_path, mirror)
     assert not list(dest.rglob("*.part"))
 
 
-def test_unreachable_server_is_reported(tmp_path, mirror, catalogue):
-    _, base, _ = mirror
-    closed_port = "http://127.0.0.1:9"  # discard port: nothing listens on loopback
-    [result] = fetch(tmp_path / "public", base_url_override=closed_port, only=["dfe/sn_model_2025_wide.csv"], catalogue=catalogue)
+def test_unreachable_server_is_reported(tmp_path, catalogue):
+    with socket.socket() as probe:  # a loopback port that was free a moment ago: nothing listens
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    [result] = fetch(tmp_path / "public", base_url_override=closed, only=["dfe/sn_model_2025_wide.csv"], catalogue=catalogue)
     assert result.status == "failed"
     assert result.message.startswith("could not connect (")
-    assert result.url == "http://127.0.0.1:9/dfe/sn_model_2025_wide.csv"
+    assert result.url == f"{closed}/dfe/sn_model_2025_wide.csv"
 
 
 def test_only_selects_files_and_folders(tmp_path, mirror, catalogue):
