@@ -133,22 +133,69 @@ def unit_costs(
     return table[["sf_group", "placement_group", "weekly_cost_gbp", "spend_gbp", "placement_days", "basis", "source"]]
 
 
+#: The 903 data's child-years in care in the spend year, as a multiple of the council's
+#: published children looked after at 31 March, within which official spend is divided
+#: by the data's placement days (outside it the data are not the council's scale).
+SCALE_RANGE: tuple[float, float] = (0.67, 1.5)
+
+
+def children_looked_after(council: Council, year: str) -> float:
+    """DfE children looked after at 31 March at the end of a financial year (children,
+    summed over a group's members); NaN where not published."""
+    _, end = financial_year_span(year)
+    cla = public.read(CLA_FILE, numeric=["children_count"])
+    rows = cla[
+        (cla["time_period"] == str(end.year))
+        & (cla["population_type"] == "Children looked after on 31 March each year")
+        & (cla["new_la_code"].isin(council.codes))
+        & (cla["geographic_level"] == public.LOCAL_AUTHORITY)
+    ]
+    return float(rows["children_count"].sum(min_count=len(council.codes))) if len(rows) else float("nan")
+
+
+def child_years_in_care(intervals: pd.DataFrame, year: str) -> float:
+    """Days in care of all children in a financial year / 365.25 (child-years)."""
+    start, end = financial_year_span(year)
+    return float(placement_days(intervals, start, end).sum()) / 365.25
+
+
 def council_unit_costs(
     council: Council,
     intervals: pd.DataFrame,
     observed_from: pd.Timestamp,
     observed_to: pd.Timestamp,
-) -> tuple[pd.DataFrame, str | None]:
+) -> tuple[pd.DataFrame, str | None, str]:
     """Unit costs for a council from its official spend and the placement days of its
-    903 data in the latest financial year both cover; the parameters alone when no
-    such year exists. Returns the unit cost table and the year used (or None)."""
+    903 data in the latest financial year both cover; the parameters alone when no such
+    year exists, or when the data's child-years in care that year are outside
+    ``SCALE_RANGE`` times the council's published children looked after (the data are
+    then not at the council's scale). Returns the table, the spend year used (or None)
+    and a sentence for the page saying which basis was used."""
     params = council.volume_sizing
+    if params.unit_cost_basis == "parameters":
+        return unit_costs(params), None, "Weekly costs are the parameters (the council file sets unit_cost_basis: parameters)."
     year = latest_spend_year(observed_from, observed_to)
-    if year is None or params.unit_cost_basis == "parameters":
-        return unit_costs(params), None
+    if year is None:
+        return unit_costs(params), None, (
+            "Weekly costs are the national parameters: the 903 data cover no financial year with "
+            f"published spend by placement line ({', '.join(SPEND_YEARS)})."
+        )
+    published = children_looked_after(council, year)
+    in_data = child_years_in_care(intervals, year)
+    ratio = in_data / published if published > 0 else float("nan")
+    if pd.notna(ratio) and not SCALE_RANGE[0] <= ratio <= SCALE_RANGE[1]:
+        return unit_costs(params), None, (
+            f"Weekly costs are the national parameters: in {year} the 903 data hold {in_data:,.0f} child-years "
+            f"in care against {published:,.0f} children looked after published for the council, so the "
+            "council's spend cannot be divided by the data's placement days."
+        )
     start, end = financial_year_span(year)
     spend = official_spend(council, year)
-    return unit_costs(params, spend, placement_days(intervals, start, end), year), year
+    table = unit_costs(params, spend, placement_days(intervals, start, end), year)
+    return table, year, (
+        f"Weekly costs use the council's {year} spend divided by the placement days in the 903 data where "
+        "both exist, and the national parameters for the other groups."
+    )
 
 
 def spend_per_child_check(
@@ -163,20 +210,13 @@ def spend_per_child_check(
     """
     if year is None or "total" not in spend:
         return pd.DataFrame(columns=["measure", "value_gbp", "source"])
-    start, end = financial_year_span(year)
-    child_years = placement_days(intervals, start, end).sum() / 365.25
-    cla = public.read(CLA_FILE, numeric=["children_count"])
-    at_31_march = cla[
-        (cla["time_period"] == str(end.year))
-        & (cla["population_type"] == "Children looked after on 31 March each year")
-        & (cla["new_la_code"].isin(council.codes))
-        & (cla["geographic_level"] == public.LOCAL_AUTHORITY)
-    ]["children_count"].sum(min_count=1)
+    published = children_looked_after(council, year)
+    child_years = child_years_in_care(intervals, year)
     rows = [
         (
             "Spend on children looked after per child looked after at 31 March",
-            spend["total"] / at_31_march if pd.notna(at_31_march) else float("nan"),
-            f"Official spend {year} / DfE children looked after at 31 March {end.year}",
+            spend["total"] / published if published > 0 else float("nan"),
+            f"Official spend {year} / DfE children looked after at 31 March {financial_year_span(year)[1].year}",
         ),
         (
             "Spend on children looked after per child-year in care",

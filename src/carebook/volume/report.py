@@ -11,7 +11,13 @@ import pandas as pd
 
 from carebook.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, suppress_counts
 from carebook.volume.care_days import care_intervals
-from carebook.volume.costs import council_unit_costs, journey_cost, spend_per_child_check, official_spend
+from carebook.volume.costs import (
+    council_unit_costs,
+    journey_cost,
+    latest_spend_year,
+    official_spend,
+    spend_per_child_check,
+)
 from carebook.volume.funnel import funnel_counts, funnel_periods
 from carebook.volume.journeys import (
     journey_care_days,
@@ -39,7 +45,8 @@ class VolumeSizing:
     mix: share of care days by placement group (:func:`placement_mix`).
     samples: children behind each figure (:func:`sample_sizes`).
     unit_costs: weekly cost by placement group; spend_year: the financial year of the
-    official spend used (None: parameters only); spend_check: spend per child.
+    official spend used (None: parameters only); unit_cost_basis: a sentence saying
+    which basis was used and why; spend_check: spend per child.
     cost: average placement cost of a journey by years since entry (:func:`journey_cost`).
     """
 
@@ -50,6 +57,7 @@ class VolumeSizing:
     samples: pd.DataFrame
     unit_costs: pd.DataFrame
     spend_year: str | None
+    unit_cost_basis: str
     spend_check: pd.DataFrame
     cost: pd.DataFrame
 
@@ -75,8 +83,9 @@ def analyse(extract: Extract, council: Council) -> VolumeSizing:
     funnel = funnel_counts(extract.header, extract.episodes, periods, params)
     years, care = journeys_of(extract.header, extract.episodes, extract.start, extract.end, params)
     intervals = care_intervals(extract.episodes, extract.end)
-    costs, spend_year = council_unit_costs(council, intervals, extract.start, extract.end)
-    spend = official_spend(council, spend_year) if spend_year else pd.Series(dtype=float)
+    costs, spend_year, basis = council_unit_costs(council, intervals, extract.start, extract.end)
+    check_year = latest_spend_year(extract.start, extract.end) if params.unit_cost_basis == "official_spend" else None
+    spend = official_spend(council, check_year) if check_year else pd.Series(dtype=float)
     return VolumeSizing(
         funnel=funnel,
         profile=journey_profile(care, params.observation_years),
@@ -85,7 +94,8 @@ def analyse(extract: Extract, council: Council) -> VolumeSizing:
         samples=sample_sizes(years[years["journey_year"] <= params.observation_years]),
         unit_costs=costs,
         spend_year=spend_year,
-        spend_check=spend_per_child_check(council, spend_year, spend, intervals),
+        unit_cost_basis=basis,
+        spend_check=spend_per_child_check(council, check_year, spend, intervals),
         cost=journey_cost(care, costs, params.observation_years),
     )
 
@@ -125,16 +135,179 @@ def funnel_table(funnel: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd
     return wide
 
 
-def by_age_table(by_age: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """Expected years in care by age at entry, all and complete journeys side by side,
-    ready to show (figures of ages with 1 to 4 children hidden)."""
-    hidden = hide_small_groups(by_age, "children", threshold)
-    hidden = hidden.assign(
-        age=hidden["age_at_entry"].astype("Int64").astype(str).where(hidden["age_at_entry"] >= 0, "All ages (weighted)")
+def display_table(
+    table: pd.DataFrame,
+    columns: dict[str, tuple[str, str]],
+    count_column: str | None = "children",
+    threshold: int = DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """A table ready to show: ``columns`` maps a column to (heading, format), e.g.
+    ``{"share": ("Share", "{:.0%}")}``; text columns take format "{}". Rows whose
+    ``count_column`` is 1 to ``threshold - 1`` children show "c" in every numeric
+    column (the count and the figures based on it); ``count_column`` None: no counts."""
+    small = table[count_column].between(1, threshold - 1) if count_column else pd.Series(False, index=table.index)
+    shown = pd.DataFrame(index=table.index)
+    for name, (heading, fmt) in columns.items():  # one iteration per column shown
+        text = table[name].map(lambda value, f=fmt: "" if pd.isna(value) else f.format(value))
+        is_figure = pd.api.types.is_numeric_dtype(table[name]) and not pd.api.types.is_bool_dtype(table[name])
+        shown[heading] = text.mask(small, SUPPRESSED) if is_figure else text
+    return shown.reset_index(drop=True)
+
+
+JOURNEY_LABELS = {"all": "All journeys", "complete": "Complete journeys"}
+
+
+def by_age_table(by_age: pd.DataFrame) -> pd.DataFrame:
+    """Expected years in care by age at entry (all and complete journeys), ready to show."""
+    table = by_age.assign(
+        journeys=by_age["journeys"].map(JOURNEY_LABELS),
+        age=by_age["age_at_entry"].astype("int64").astype(str).where(by_age["age_at_entry"] >= 0, "All ages (weighted)"),
     )
-    return hidden[["journeys", "age", "children", "remaining_childhood_years", "years_in_care", "share_of_remaining_childhood", "suppressed"]]
+    return display_table(
+        table,
+        {
+            "journeys": ("Journeys", "{}"),
+            "age": ("Age at entry", "{}"),
+            "children": ("Children", "{:,.0f}"),
+            "remaining_childhood_years": ("Remaining childhood (years)", "{:.1f}"),
+            "years_in_care": ("Years in care", "{:.1f}"),
+            "share_of_remaining_childhood": ("Share of remaining childhood", "{:.0%}"),
+        },
+    )
+
+
+def profile_table(profile: pd.DataFrame) -> pd.DataFrame:
+    """Share of time in care by year since entry, ready to show."""
+    return display_table(
+        profile.assign(journeys=profile["journeys"].map(JOURNEY_LABELS)),
+        {
+            "journeys": ("Journeys", "{}"),
+            "journey_year": ("Year since entry", "{}"),
+            "children": ("Children in the sample", "{:,.0f}"),
+            "share_in_care": ("Time in care that year", "{:.0%}"),
+            "cumulative_share_in_care": ("Time in care since entry", "{:.0%}"),
+        },
+    )
+
+
+def cost_table(cost: pd.DataFrame) -> pd.DataFrame:
+    """Average placement cost of a care journey by year since entry, ready to show."""
+    return display_table(
+        cost.assign(journeys=cost["journeys"].map(JOURNEY_LABELS)),
+        {
+            "journeys": ("Journeys", "{}"),
+            "journey_year": ("Years since entry", "{}"),
+            "children": ("Children in the sample", "{:,.0f}"),
+            "mean_cost_gbp": ("Cost in that year (£)", "{:,.0f}"),
+            "cumulative_cost_gbp": ("Cost since entry (£)", "{:,.0f}"),
+        },
+    )
+
+
+def cost_over_years(cost: pd.DataFrame, years: int = 4) -> tuple[float, int]:
+    """Average placement cost (£) of all journeys over ``years`` years from entry, or over
+    the most years observed when fewer; returns (cost, years used)."""
+    all_journeys = cost[cost["journeys"] == "all"].set_index("journey_year")["cumulative_cost_gbp"]
+    if all_journeys.empty:
+        return float("nan"), 0
+    used = min(years, int(all_journeys.index.max()))
+    return float(all_journeys.loc[used]), used
+
+
+def results_tables(result: VolumeSizing) -> dict[str, pd.DataFrame]:
+    """Tidy results to save (no child rows; figures of groups of 1 to 4 children blanked,
+    with a ``suppressed`` column)."""
+    counts = result.funnel["step"].isin(["1", "2a", "2b", "3"])
+    small_three = result.funnel.loc[result.funnel["step"] == "3", "children"].between(1, DEFAULT_THRESHOLD - 1).any()
+    funnel_hidden = (counts & result.funnel["children"].between(1, DEFAULT_THRESHOLD - 1)) | (~counts & small_three)
+    return {
+        "volume_funnel": result.funnel.assign(
+            children=result.funnel["children"].mask(funnel_hidden), suppressed=funnel_hidden
+        ),
+        "volume_journey_profile": hide_small_groups(result.profile),
+        "volume_length_of_care_by_age": hide_small_groups(result.by_age),
+        "volume_placement_mix": placement_names(result.mix),
+        "volume_sample_sizes": hide_small_groups(result.samples),
+        "volume_unit_costs": result.unit_costs.assign(spend_year=result.spend_year),
+        "volume_journey_cost": hide_small_groups(result.cost),
+    }
 
 
 def placement_names(table: pd.DataFrame) -> pd.DataFrame:
     """The table with a placement_group name column after sf_group."""
     return table.assign(placement_group=table["sf_group"].map(PLACEMENT_GROUP_NAMES))
+
+
+def assumptions_table(params: VolumeSizingParams) -> pd.DataFrame:
+    """The council's volume sizing parameters: parameter, value, meaning and source."""
+    fields = type(params).model_fields
+
+    def shown(name: str) -> str:
+        value = getattr(params, name)
+        if isinstance(value, list):
+            return ", ".join(value) or "none"
+        if name.endswith("_gbp"):
+            return f"£{value:,.0f} a week"
+        if isinstance(value, float):
+            return f"{value:.0%}"
+        return str(value)
+
+    return pd.DataFrame(
+        {
+            "Parameter": list(fields),
+            "Value": [shown(name) for name in fields],
+            "Meaning": [field.description for field in fields.values()],
+            "Source": [(field.json_schema_extra or {}).get("source", "") for field in fields.values()],
+        }
+    )
+
+
+def data_notice(extract: Extract) -> tuple[str, str]:
+    """The sentence saying where the 903 data come from, and the admonition kind:
+    a warning for a synthetic extract, a note for the council's own."""
+    span = f"{extract.start:%d %B %Y} to {extract.end:%d %B %Y}"
+    if extract.is_synthetic:
+        return (
+            f"**Synthetic data.** This council has no SSDA903 extract configured, so every figure on "
+            f"this page comes from a {extract.source} ({span}). The figures show the method and the shape "
+            "of the results; they are not the council's own. Set `ssda903.path` in the council file to use "
+            "its extract.",
+            "warning",
+        )
+    return (f"Data: {extract.source} ({span}).", "note")
+
+
+def published_counts(table: pd.DataFrame, count_column: str = "children", threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """A table to show with its counts of children as text, 1 to ``threshold - 1`` as "c"."""
+    counts = table[count_column].astype("int64").reset_index(drop=True)
+    shown = suppress_counts(counts, threshold, total=False)
+    return table.assign(**{count_column: shown.to_numpy()})
+
+
+def summary(result: VolumeSizing, extract: Extract) -> dict[str, object]:
+    """Headline figures of the page (children a year, years, £) and where the data come from."""
+    cost, cost_years = cost_over_years(result.cost)
+    overall = result.by_age[(result.by_age["journeys"] == "all") & (result.by_age["age_at_entry"] == -1)]
+    step = result.funnel.set_index("step")["children"]
+    return {
+        "eligible_cases_a_year": float(step["6"]),
+        "unique_children_a_year": float(step["4"]),
+        "suitable_a_year": float(step["5"]),
+        "funnel_periods": [p for p in result.funnel["period"].unique() if p not in ("all years", "a year")],
+        "journey_cohort_children": int(result.samples["children"].iloc[0]),
+        "complete_journeys_children": int(result.samples["children"].iloc[1]),
+        "weighted_years_in_care": float(overall["years_in_care"].iloc[0]) if len(overall) else float("nan"),
+        "share_of_remaining_childhood": float(overall["share_of_remaining_childhood"].iloc[0]) if len(overall) else float("nan"),
+        "journey_cost_gbp": cost,
+        "journey_cost_years": cost_years,
+        "unit_cost_spend_year": result.spend_year,
+        "synthetic_data": bool(extract.is_synthetic),
+        "data_source": extract.source,
+    }
+
+
+def save_results(page: object, result: VolumeSizing, extract: Extract) -> None:
+    """Save every results table and the summary with ``page.save`` (tidy CSV / JSON)."""
+    for name, table in results_tables(result).items():  # one iteration per results table
+        page.save(name, table)  # type: ignore[attr-defined]
+    page.save("volume_summary", summary(result, extract))  # type: ignore[attr-defined]

@@ -9,7 +9,14 @@ import pytest
 from carebook import public
 from carebook.params import load_council
 from carebook.volume.care_days import care_intervals, placement_days
-from carebook.volume.costs import latest_spend_year, official_spend, spend_per_child_check, unit_costs
+from carebook.volume.costs import (
+    children_looked_after,
+    council_unit_costs,
+    latest_spend_year,
+    official_spend,
+    spend_per_child_check,
+    unit_costs,
+)
 from carebook.volume.params import VolumeSizingParams
 from conftest import OBSERVED_TO
 
@@ -76,3 +83,36 @@ def test_spend_per_child_check(episodes):
     ]["children_count"].iloc[0]  # fmt: skip
     assert check.iloc[0] == pytest.approx(90_750_000 / at_31_march)
     assert pd.isna(check.iloc[1])  # the fixture has no care in 2024-25
+
+
+def whole_year_in_residential(children: int) -> pd.DataFrame:
+    """Intervals of ``children`` children each in a children's home through 2024-25."""
+    return pd.DataFrame(
+        {
+            "CHILD": [f"X{i}" for i in range(children)],
+            "start": pd.Timestamp("2024-04-01"),
+            "end": pd.Timestamp("2025-04-01"),
+            "sf_group": "R",
+        }
+    )
+
+
+def test_council_unit_costs_use_spend_only_at_the_council_scale():
+    """Nottingham 2024-25: residential spend £45,226,000. With as many children in
+    residential care all year as it had looked after at 31 March, the weekly cost is
+    spend / (children x 365) x 7; with 10 children the data are not its scale."""
+    council = load_council("nottingham")
+    published = children_looked_after(council, "2024-25")
+    assert published > 100
+    table, year, basis = council_unit_costs(
+        council, whole_year_in_residential(int(published)), pd.Timestamp("2015-04-01"), pd.Timestamp("2025-03-31")
+    )
+    assert year == "2024-25"
+    costs = table.set_index("sf_group")
+    assert costs.loc["R", "weekly_cost_gbp"] == pytest.approx(45_226_000 / (int(published) * 365) * 7)
+    assert costs.loc["F", "basis"] == "parameter"  # no foster days in these data
+    table, year, basis = council_unit_costs(
+        council, whole_year_in_residential(10), pd.Timestamp("2015-04-01"), pd.Timestamp("2025-03-31")
+    )
+    assert year is None and "not" in basis and "10 child-years" in basis
+    assert table.set_index("sf_group").loc["R", "weekly_cost_gbp"] == council.volume_sizing.weekly_cost_residential_gbp
