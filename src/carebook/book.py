@@ -21,11 +21,10 @@ import yaml
 from carebook import charts, runner
 from carebook.errors import InputError
 from carebook.notebook import markdown_table
-from carebook.paths import BOOK, REFERENCE, ROOT
+from carebook.paths import REFERENCE, ROOT, relative, site
 
-GENERATED = BOOK / "_generated"
-STATIC = BOOK / "_static"
-BUILD = ROOT / "_build"
+SOURCES = ("_config.yml", "_toc.yml", "book/intro.md", "book/method.md", "book/data_sources.md", "book/_static", "book/latex")
+"""The book's hand-written sources, copied into a site that is not the repository."""
 ANALYSIS_TITLES = {
     "sufficiency": "Placement sufficiency",
     "flow_model": "Flows from referral into care",
@@ -61,11 +60,31 @@ def councils_in_manifest(manifest: pd.DataFrame) -> list[CouncilRun]:
     return runs
 
 
-def write_static() -> None:
-    """The vega bundle served from ``_static`` (no CDN), written once."""
-    bundle = STATIC / "vega-bundle.js"
+def generated() -> Path:
+    """Pages made from data: ``<site>/book/_generated``."""
+    return site() / "book" / "_generated"
+
+
+def build_dir() -> Path:
+    """Build outputs and logs: ``<site>/_build``."""
+    return site() / "_build"
+
+
+def prepare_site() -> None:
+    """Copy the hand-written sources into the site (when it is not the repository) and write
+    the vega bundle served from ``_static`` (no CDN)."""
+    target = site()
+    if target.resolve() != ROOT.resolve():
+        for name in SOURCES:
+            source, copy = ROOT / name, target / name
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            if source.is_dir():
+                shutil.copytree(source, copy, dirs_exist_ok=True)
+            elif source.exists():
+                shutil.copyfile(source, copy)
+    bundle = target / "book" / "_static" / "vega-bundle.js"
     if not bundle.exists():
-        STATIC.mkdir(parents=True, exist_ok=True)
+        bundle.parent.mkdir(parents=True, exist_ok=True)
         bundle.write_text(charts.javascript_bundle(), encoding="utf-8")
 
 
@@ -109,7 +128,7 @@ def _yaml_list(path: Path) -> list[dict]:
         return []
     content = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     if not isinstance(content, list):
-        raise InputError("expected a list of entries", file=str(path.relative_to(ROOT)))
+        raise InputError("expected a list of entries", file=relative(path))
     return content
 
 
@@ -162,10 +181,11 @@ def council_chapter(run: CouncilRun) -> dict:
 
 def write_pages(runs: Sequence[CouncilRun]) -> None:
     """Write every page that comes from data."""
-    GENERATED.mkdir(parents=True, exist_ok=True)
-    (GENERATED / "glossary.md").write_text(glossary_page(), encoding="utf-8")
-    (GENERATED / "assumptions.md").write_text(assumptions_page(), encoding="utf-8")
-    (GENERATED / "councils.md").write_text(councils_page(runs), encoding="utf-8")
+    pages = generated()
+    pages.mkdir(parents=True, exist_ok=True)
+    (pages / "glossary.md").write_text(glossary_page(), encoding="utf-8")
+    (pages / "assumptions.md").write_text(assumptions_page(), encoding="utf-8")
+    (pages / "councils.md").write_text(councils_page(runs), encoding="utf-8")
     for run in runs:
         (runner.output_root() / run.slug).mkdir(parents=True, exist_ok=True)
         (runner.output_root() / run.slug / "index.md").write_text(landing_page(run), encoding="utf-8")
@@ -173,7 +193,7 @@ def write_pages(runs: Sequence[CouncilRun]) -> None:
 
 def site_toc(runs: Sequence[CouncilRun]) -> dict:
     """The whole book's table of contents: the fixed pages and a part for the councils."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    toc = yaml.safe_load((site() / "_toc.yml").read_text(encoding="utf-8"))
     if runs:
         toc["parts"].append({
             "caption": "Councils",
@@ -194,7 +214,7 @@ def council_toc(run: CouncilRun) -> dict:
 
 def council_config(run: CouncilRun) -> dict:
     """The book configuration of a council's PDF: its name on the title page."""
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((site() / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = f"{run.name}: commissioning children's placements"
     config["author"] = "carebook"
     config["latex"]["latex_documents"] = {"targetname": f"{run.slug}.tex"}
@@ -209,10 +229,10 @@ def _write_yaml(path: Path, content: dict) -> Path:
 
 def jupyter_book(args: Sequence[str], log: Path) -> subprocess.CompletedProcess:
     """Run ``jupyter-book build`` with warnings as errors; its output goes to ``log``."""
-    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "-n", "--keep-going", *args]
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(site()), "-W", "-n", "--keep-going", *args]
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
-        return subprocess.run(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, check=False)
+        return subprocess.run(command, cwd=site(), stdout=out, stderr=subprocess.STDOUT, check=False)
 
 
 def current_runs() -> list[CouncilRun]:
@@ -226,14 +246,14 @@ def current_runs() -> list[CouncilRun]:
 def build_html() -> Path:
     """Build the HTML site for the councils of the last run; return its index page."""
     runs = current_runs()
-    write_static()
+    prepare_site()
     write_pages(runs)
-    toc = _write_yaml(GENERATED / "_toc.yml", site_toc(runs))
-    output = BUILD / "site"
-    log = BUILD / "logs" / "html.log"
+    toc = _write_yaml(generated() / "_toc.yml", site_toc(runs))
+    output = build_dir() / "site"
+    log = build_dir() / "logs" / "html.log"
     result = jupyter_book(["--toc", str(toc), "--path-output", str(output)], log)
     if result.returncode != 0:
-        raise BuildError(f"the HTML build reported problems (see {log.relative_to(ROOT)}):\n{_problems(log)}")
+        raise BuildError(f"the HTML build reported problems (see {log}):\n{_problems(log)}")
     return output / "_build" / "html" / "index.html"
 
 
@@ -243,18 +263,18 @@ def build_pdf(slug: str) -> Path:
     if slug not in runs:
         raise InputError(f"council {slug!r} was not in the last run (run it with 'carebook run {slug}'); the last run had: {', '.join(runs)}")
     run = runs[slug]
-    write_static()
+    prepare_site()
     write_pages(list(runs.values()))
-    folder = GENERATED / "pdf" / slug
+    folder = generated() / "pdf" / slug
     toc = _write_yaml(folder / "_toc.yml", council_toc(run))
     config = _write_yaml(folder / "_config.yml", council_config(run))
-    output = BUILD / "pdf-work" / slug
-    log = BUILD / "logs" / f"pdf-{slug}.log"
+    output = build_dir() / "pdf-work" / slug
+    log = build_dir() / "logs" / f"pdf-{slug}.log"
     result = jupyter_book(["--builder", "pdflatex", "--toc", str(toc), "--config", str(config), "--path-output", str(output)], log)
     built = output / "_build" / "latex" / f"{slug}.pdf"
     if result.returncode != 0 or not built.exists():
-        raise BuildError(f"the PDF of {slug} did not build (see {log.relative_to(ROOT)}):\n{_problems(log)}")
-    final = BUILD / "pdf" / f"{slug}.pdf"
+        raise BuildError(f"the PDF of {slug} did not build (see {log}):\n{_problems(log)}")
+    final = build_dir() / "pdf" / f"{slug}.pdf"
     final.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(built, final)
     return final

@@ -70,9 +70,10 @@ def selected_notebooks(names: str | None) -> list[str]:
 def _run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from carebook import runner
+    from carebook import public, runner
 
     councils = selected_councils(args)
+    public.data_dir()
     notebooks = selected_notebooks(args.notebooks)
     if args.jobs < 1:
         raise InputError(f"expected a whole number of processes of 1 or more, got {args.jobs}", where="--jobs")
@@ -126,12 +127,12 @@ def _pdf(args: argparse.Namespace) -> int:
 
 
 def _synth(args: argparse.Namespace) -> int:
-    from carebook.params import load_council
-    from carebook.ssda903 import synth
-
     first, _, last = args.years.partition("-")
     if not (first.isdigit() and last.isdigit() and int(first) <= int(last)):
         raise InputError(f"expected a span of collection years like 2008-2025, got {args.years!r}", where="--years")
+    from carebook.params import load_council
+    from carebook.ssda903 import synth
+
     council = load_council(args.council)
     extract = synth.generate(council, int(first), int(last), seed=args.seed)
     folders = synth.write_extract(extract, args.out)

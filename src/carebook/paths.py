@@ -12,6 +12,16 @@ BOOK = ROOT / "book"
 NOTEBOOKS = ROOT / "notebooks"
 
 
+def site() -> Path:
+    """Where the book is assembled and built (``$CAREBOOK_SITE``, default the repository).
+
+    Executed notebooks go to ``<site>/book/councils``, generated pages to
+    ``<site>/book/_generated`` and builds to ``<site>/_build``. Tests build in a
+    temporary site so they never touch the book in the working tree.
+    """
+    return Path(os.environ.get("CAREBOOK_SITE", ROOT))
+
+
 def councils_dir() -> Path:
     """The folder of council parameter files (``$CAREBOOK_COUNCILS_DIR`` or ``data/councils``)."""
     return Path(os.environ.get("CAREBOOK_COUNCILS_DIR", DATA / "councils"))

@@ -22,7 +22,7 @@ import pandas as pd
 
 from carebook.errors import InputError
 from carebook.params import Council
-from carebook.paths import BOOK, NOTEBOOKS
+from carebook.paths import NOTEBOOKS, site
 
 NOTEBOOK_ORDER = ("sufficiency", "flow_model", "volume_sizing", "cost_benefit")
 """The analyses in the order the book presents them."""
@@ -32,8 +32,8 @@ MANIFEST = "manifest.csv"
 
 
 def output_root() -> Path:
-    """Where executed notebooks go: ``book/councils``."""
-    return BOOK / "councils"
+    """Where executed notebooks go: ``<site>/book/councils``."""
+    return site() / "book" / "councils"
 
 
 def available_notebooks() -> list[str]:

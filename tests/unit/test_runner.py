@@ -1,0 +1,85 @@
+"""The runner: failures are isolated and recorded; executed notebooks are made ready for the book."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from carebook import runner
+from carebook.errors import InputError
+from carebook.params import load_council
+
+
+def notebook(cells, path):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = cells
+    nbformat.write(nb, path)
+    return path
+
+
+def code(source, *tags):
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["tags"] = list(tags)
+    return cell
+
+
+@pytest.fixture
+def notebooks(tmp_path, monkeypatch):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    notebook([
+        code('council = "nottingham"\nresults_dir = "results"', "parameters", "remove-cell"),
+        nbformat.v4.new_markdown_cell("# Probe\n\nSee {numref}`fig-probe` and {ref}`the table <tbl-probe>`.\n\n:::{figure} x.png\n:name: fig-probe\n:::"),
+        code('import pathlib\nif council == "rotherham":\n    raise ValueError("no data for this council")\n'
+             'pathlib.Path(results_dir, "probe.csv").write_text("council\\n" + council)'),
+    ], folder / "probe.ipynb")
+    monkeypatch.setattr(runner, "NOTEBOOKS", folder)
+    return folder
+
+
+def test_a_failing_council_never_stops_the_others(notebooks, tmp_path):
+    root = tmp_path / "site" / "book" / "councils"
+    seen = []
+    outcomes = runner.run([load_council("rotherham"), load_council("nottingham")], ["probe"], jobs=2, root=root, progress=seen.append)
+    by_council = {o.council: o for o in outcomes}
+    assert by_council["nottingham"].status == "ok" and by_council["nottingham"].error == ""
+    assert by_council["rotherham"].status == "failed"
+    assert by_council["rotherham"].error == "ValueError: no data for this council"
+    assert len(seen) == 2
+    assert (root / "nottingham" / "results" / "probe.csv").read_text() == "council\nnottingham"
+    kept = nbformat.read(root / "rotherham" / "probe.ipynb", as_version=4)
+    assert any(o.get("ename") == "ValueError" for c in kept.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    manifest = runner.read_manifest(root)
+    assert list(manifest.columns) == ["council", "council_name", "notebook", "status", "seconds", "error"]
+    assert list(manifest["council"]) == ["rotherham", "nottingham"]
+    assert (manifest["seconds"] > 0).all()
+
+
+def test_executed_notebook_is_titled_hidden_and_labelled(notebooks, tmp_path):
+    root = tmp_path / "councils"
+    runner.run([load_council("nottingham")], ["probe"], root=root)
+    executed = nbformat.read(root / "nottingham" / "probe.ipynb", as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and "remove-cell" in injected[0].metadata.tags
+    title = next(c for c in executed.cells if c.cell_type == "markdown")
+    assert title.source.startswith("# Probe: Nottingham\n")
+    assert "{numref}`nottingham-fig-probe`" in title.source
+    assert "{ref}`the table <nottingham-tbl-probe>`" in title.source
+    assert ":name: nottingham-fig-probe" in title.source
+
+
+def test_keep_previous_merges_manifests(notebooks, tmp_path):
+    root = tmp_path / "councils"
+    runner.run([load_council("nottingham")], ["probe"], root=root)
+    runner.run([load_council("E08000035")], ["probe"], root=root, keep_previous=True)
+    assert list(runner.read_manifest(root)["council"]) == ["nottingham", "leeds"]
+    runner.run([load_council("E08000035")], ["probe"], root=root)
+    assert list(runner.read_manifest(root)["council"]) == ["leeds"]
+
+
+def test_parameters_are_checked_before_running(tmp_path, monkeypatch):
+    notebook([code('council = "x"', "parameters")], tmp_path / "thin.ipynb")
+    monkeypatch.setattr(runner, "NOTEBOOKS", tmp_path)
+    with pytest.raises(InputError, match="notebooks/thin.ipynb: the parameters cell must assign council, results_dir; missing results_dir"):
+        runner.run([load_council("nottingham")], ["thin"], root=tmp_path / "out")
