@@ -1,0 +1,96 @@
+"""The flow model for one council: inputs resolved, projection, savings, assumptions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from carebook.flow.calibrate import OfficialBase, base_from_official, cost_per_care_episode_from_official
+from carebook.flow.model import FlowRates, base_rates, project
+from carebook.flow.params import BaseYearFlows, FlowParams
+from carebook.flow.savings import savings_by_year
+from carebook.flow.scenarios import Scenario, scenario_from_params
+
+
+@dataclass(frozen=True)
+class FlowRun:
+    """Everything the flow model page shows for one council."""
+
+    params: FlowParams
+    base: BaseYearFlows
+    official: OfficialBase | None  #: set when the base year comes from official statistics
+    rates: FlowRates
+    scenario: Scenario
+    projection: pd.DataFrame  #: with the changes
+    counterfactual: pd.DataFrame  #: rates held at the base year
+    cost_per_care_episode_gbp: float
+    cost_source: str
+    savings: pd.DataFrame
+
+
+def run_flow_model(council) -> FlowRun:
+    """Resolve a council's inputs (its file, else official statistics) and run the model."""
+    params: FlowParams = council.flow_model
+    official = None if params.base is not None else base_from_official(council, params)
+    base = params.base if official is None else official.base
+    if params.cost_per_care_episode_gbp is not None:
+        cost = params.cost_per_care_episode_gbp
+        cost_source = f"{council.name} parameter file (flow_model.cost_per_care_episode_gbp)"
+    else:
+        cost, cost_source = cost_per_care_episode_from_official(council)
+    rates = base_rates(base, params.repeat_referral_weight)
+    scenario = scenario_from_params(params)
+    projection = project(base, rates, scenario)
+    return FlowRun(
+        params=params,
+        base=base,
+        official=official,
+        rates=rates,
+        scenario=scenario,
+        projection=projection,
+        counterfactual=project(base, rates, scenario.without_changes()),
+        cost_per_care_episode_gbp=cost,
+        cost_source=cost_source,
+        savings=savings_by_year(projection, params, cost),
+    )
+
+
+def _source(field: str) -> str:
+    extra = FlowParams.model_fields[field].json_schema_extra or {}
+    return extra.get("source", "")
+
+
+def assumptions_table(run: FlowRun, council_file: str | None) -> pd.DataFrame:
+    """Each assumption with its value and source: assumption, value, source."""
+    params = run.params
+    own = params.model_fields_set
+
+    def source(field: str) -> str:
+        return f"{council_file} (flow_model.{field})" if council_file and field in own else _source(field)
+
+    rows = [
+        ("Base-year flows", f"{run.base.year}: {run.base.referrals:,.0f} referrals", run.base.source),
+        ("Assessments per referral", f"{run.base.assessments / run.base.referrals:.3f}",
+         source("assessments_per_referral") if run.official else run.base.source),
+        ("Share of entries into care that follow a plan", f"{run.base.entries_via_plan / run.base.entries_into_care:.0%}",
+         source("entries_via_plan_share") if run.official else run.base.source),
+        ("Weight of a repeat referral's assessment (new = 1)", f"{params.repeat_referral_weight:.2f}", source("repeat_referral_weight")),
+        ("Reduction in the re-referral rate", f"{params.re_referral_reduction:.0%}", source("re_referral_reduction")),
+        ("Reduction in direct entry into care", f"{params.direct_entry_reduction:.0%}", source("direct_entry_reduction")),
+        ("Reduction in plans ending in care", f"{params.plan_to_care_reduction:.0%}", source("plan_to_care_reduction")),
+        ("Phasing (share of full effect by year)", ", ".join(f"{v:.0%}" for v in params.phasing.direct_entry),
+         f"{council_file} (flow_model.phasing)" if council_file and "phasing" in own else _source_phasing()),
+        ("Average cost of a care episode", f"£{run.cost_per_care_episode_gbp:,.0f}", run.cost_source),
+        ("Placement savings ramp", ", ".join(f"{v:.0%}" for v in params.placement_savings_phasing), source("placement_savings_phasing")),
+        ("Staff saving per referral avoided", f"£{params.staff_saving_per_avoided_referral_gbp:,.0f} a year",
+         source("staff_saving_per_avoided_referral_gbp")),
+        ("Staff savings ramp", ", ".join(f"{v:.0%}" for v in params.staff_savings_phasing), source("staff_savings_phasing")),
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["assumption", "value", "source"])
+
+
+def _source_phasing() -> str:
+    from carebook.flow.params import ChangePhasing
+
+    return ChangePhasing.model_fields["direct_entry"].json_schema_extra["source"]
