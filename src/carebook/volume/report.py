@@ -284,6 +284,11 @@ def published_counts(table: pd.DataFrame, count_column: str = "children", thresh
     return table.assign(**{count_column: shown.to_numpy()})
 
 
+def _published_count(children: float, threshold: int = DEFAULT_THRESHOLD) -> int | None:
+    """A count of children as published: None for 1 to ``threshold - 1``."""
+    return None if 1 <= children < threshold else int(children)
+
+
 def summary(result: VolumeSizing, extract: Extract) -> dict[str, object]:
     """Headline figures of the page (children a year, years, £) and where the data come from."""
     cost, cost_years = cost_over_years(result.cost)
@@ -294,8 +299,8 @@ def summary(result: VolumeSizing, extract: Extract) -> dict[str, object]:
         "unique_children_a_year": float(step["4"]),
         "suitable_a_year": float(step["5"]),
         "funnel_periods": [p for p in result.funnel["period"].unique() if p not in ("all years", "a year")],
-        "journey_cohort_children": int(result.samples["children"].iloc[0]),
-        "complete_journeys_children": int(result.samples["children"].iloc[1]),
+        "journey_cohort_children": _published_count(result.samples["children"].iloc[0]),
+        "complete_journeys_children": _published_count(result.samples["children"].iloc[1]),
         "weighted_years_in_care": float(overall["years_in_care"].iloc[0]) if len(overall) else float("nan"),
         "share_of_remaining_childhood": float(overall["share_of_remaining_childhood"].iloc[0]) if len(overall) else float("nan"),
         "journey_cost_gbp": cost,

@@ -4,6 +4,7 @@ results tables with figures of small groups blanked."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from carebook.volume.charts import funnel_chart, funnel_stages
 from carebook.volume.funnel import funnel_counts, funnel_periods
@@ -40,3 +41,28 @@ def test_funnel_chart_stages(header, episodes, params):
     stages = funnel_stages(funnel)
     assert stages["children_a_year"].tolist()[:2] == [7 / 3, 2.0]
     assert funnel_chart(funnel).to_dict()["layer"][0]["mark"]["type"] == "bar"
+
+
+def test_results_hold_no_child_level_data(header, episodes):
+    """Every saved table and the summary: no identifier columns, no child's code, date of
+    birth or postcode among the values, counts of 1 to 4 blanked."""
+    from carebook.params import load_council
+    from carebook.ssda903 import Extract
+    from carebook.volume.report import analyse, results_tables, summary
+
+    extract = Extract(header=header, episodes=episodes, is_synthetic=True, source="hand-built extract",
+                      start=OBSERVED_FROM, end=OBSERVED_TO)
+    result = analyse(extract, load_council("nottingham"))
+    tables = results_tables(result)
+    identifiers = {"CHILD", "DOB", "UPN", "HOME_POST", "PL_POST", "MC_DOB", "MOTHER"}
+    for name, table in tables.items():
+        assert not identifiers & set(table.columns), name
+        values = set(table.astype(str).to_numpy().ravel())
+        assert not values & (set(header["CHILD"]) | set(header["DOB"].astype(str))), name
+        counts = table[~table["step"].isin(["4", "5", "6"])] if "step" in table else table  # 4-6: averages
+        if "children" in table:
+            assert not counts["children"].between(1, 4).any(), name
+    figures = summary(result, extract)
+    assert figures["journey_cohort_children"] is None  # 4 children
+    assert figures["eligible_cases_a_year"] == pytest.approx(5 / 3 * 0.7 * 0.65)
+    assert figures["journey_cost_years"] == 4
