@@ -50,6 +50,8 @@ def test_results_hold_no_child_level_data(header, episodes):
     from carebook.ssda903 import Extract
     from carebook.volume.report import analyse, results_tables, summary
 
+    header = header.assign(CHILD="child-" + header["CHILD"])  # codes unlike any group letter
+    episodes = episodes.assign(CHILD="child-" + episodes["CHILD"])
     extract = Extract(header=header, episodes=episodes, is_synthetic=True, source="hand-built extract",
                       start=OBSERVED_FROM, end=OBSERVED_TO)
     result = analyse(extract, load_council("nottingham"))
