@@ -30,6 +30,17 @@ STEPS: dict[str, str] = {
 }
 
 
+NOTES: dict[str, str] = {
+    "1": "Started a period of care in the year: DECOM in the year, RNE = S; aged {ages} at the start; legal status not {excluded}",
+    "2a": "#1 with category of need {needs}",
+    "2b": "#2a with legal status {s20}",
+    "3": "Children of #2a counted once over the years",
+    "4": "#3 / {n}",
+    "5": "#4 x {suitable:.0%}",
+    "6": "#5 x {likelihood:.0%}",
+}
+
+
 def funnel_periods(
     observed_from: pd.Timestamp, observed_to: pd.Timestamp, params: VolumeSizingParams
 ) -> pd.DataFrame:
@@ -132,8 +143,10 @@ def funnel_counts(
     ]
 
 
-def step_descriptions(params: VolumeSizingParams, n_years: int) -> dict[str, str]:
-    """The funnel's row labels with the parameters written in."""
+def step_descriptions(
+    params: VolumeSizingParams, n_years: int, texts: dict[str, str] = STEPS
+) -> dict[str, str]:
+    """The funnel's row labels (or, with ``texts=NOTES``, its notes) with the parameters written in."""
     values = {
         "ages": f"{params.age_min}-{params.age_max}",
         "excluded": "/".join(params.excluded_legal_statuses) or "(none excluded)",
@@ -143,7 +156,7 @@ def step_descriptions(params: VolumeSizingParams, n_years: int) -> dict[str, str
         "suitable": params.suitable_share,
         "likelihood": params.likelihood_of_entering_care,
     }
-    return {step: text.format(**values) for step, text in STEPS.items()}
+    return {step: text.format(**values) for step, text in texts.items()}
 
 
 def eligible_a_year(funnel: pd.DataFrame) -> float:

@@ -18,7 +18,7 @@ from carebook.volume.costs import (
     official_spend,
     spend_per_child_check,
 )
-from carebook.volume.funnel import funnel_counts, funnel_periods
+from carebook.volume.funnel import NOTES, funnel_counts, funnel_periods, step_descriptions
 from carebook.volume.journeys import (
     journey_care_days,
     journey_cohort,
@@ -112,11 +112,13 @@ def hide_small_groups(
     return hidden.assign(suppressed=small.to_numpy())
 
 
-def funnel_table(funnel: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+def funnel_table(
+    funnel: pd.DataFrame, params: VolumeSizingParams | None = None, threshold: int = DEFAULT_THRESHOLD
+) -> pd.DataFrame:
     """The funnel laid out as the seed's table: rows #1 to #6, a column per year for
     #1-#2b, then the figures over the years (#3) and a year (#4-#6). Counts of 1 to
     ``threshold - 1`` children show as "c", and so do the figures derived from a
-    suppressed #3."""
+    suppressed #3. With ``params``, a last column gives each row's definition (Notes)."""
     counts = funnel[funnel["step"].isin(["1", "2a", "2b", "3"])]
     shown = suppress_counts(counts["children"].astype("int64").reset_index(drop=True), threshold, total=False)
     shown.index = counts.index
@@ -132,6 +134,9 @@ def funnel_table(funnel: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd
     wide = wide.reindex(columns=[*years, "Over the years", "A year"]).fillna("")
     wide = wide.reset_index().rename(columns={"step": "#", "description": "Filter"})
     wide.columns.name = None
+    if params is not None:
+        notes = step_descriptions(params, len(years), NOTES)
+        wide["Notes"] = wide["#"].map(notes)
     return wide
 
 

@@ -24,6 +24,9 @@ def test_funnel_table_layout_and_suppression(header, episodes, params):
     assert rows.loc["2b", "2018"] == "0"
     assert rows.loc["3", "Over the years"] == "5"
     assert rows.loc["6", "A year"] == "1"  # 0.76 rounded
+    notes = funnel_table(funnel, params).set_index("#")["Notes"]
+    assert notes["1"] == "Started a period of care in the year: DECOM in the year, RNE = S; aged 11-16 at the start; legal status not V3/V4"
+    assert notes["6"] == "#5 x 65%"
     hidden = funnel_table(funnel.assign(children=funnel["children"].where(funnel["step"] != "3", 4.0)))
     assert hidden.set_index("#").loc[["3", "4", "5", "6"], ["Over the years", "A year"]].apply("".join, axis=1).tolist() == ["c", "c", "c", "c"]
 
