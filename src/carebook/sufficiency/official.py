@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,9 @@ import pandas as pd
 from carebook import public
 from carebook.errors import InputError
 from carebook.sufficiency.params import SufficiencyParams
+
+if TYPE_CHECKING:
+    from carebook.params import Council
 
 CLA_FILE = "dfe/cla_number_and_rate_per_10k_children.csv"
 CHARACTERISTICS_FILE = "derived/la_cla_on_31_march_by_characteristics_2021_2025_from_dfe_rds.csv"
@@ -81,6 +85,8 @@ DISTANCE_MEASURES: dict[str, str] = {
     "Distance not known or not recorded": "distance not known",
 }
 OUTSIDE_BOUNDARY = "Placed outside the local authority boundary"
+NEW_PLACEMENT_LOCATION = "Location of new placements during the year"
+CHARACTERISTICS_SHOWN = ("Placement", "Place providers", "Distance between home and placement", "Locality of placement")
 STABILITY_MEASURES: dict[tuple[str, str], str] = {
     ("CLA on 31 March", "With 3 or more placements during the year"): "3 or more placements in the year",
     (
@@ -171,6 +177,7 @@ class Areas:
     region_code: str
     region_name: str
     neighbour_codes: tuple[str, ...]
+    member_names: tuple[str, ...] = ()
 
     def name(self, area_type: str) -> str:
         """Display name of an area type: the council, its region, neighbours, England."""
@@ -202,6 +209,13 @@ def statistical_neighbours(model: pd.DataFrame, old_codes: Sequence[str]) -> lis
     return [code for code in ordered if code and code not in set(old_codes)]
 
 
+def names_of(frame: pd.DataFrame, codes: Sequence[str]) -> list[str]:
+    """Names (la_name) of ONS codes, from a table's local-authority rows."""
+    rows = frame[frame["geographic_level"] == LOCAL_AUTHORITY]
+    lookup = rows.drop_duplicates("new_la_code", keep="last").set_index("new_la_code")["la_name"]
+    return [lookup.get(code, code) for code in codes]
+
+
 def new_codes_of(frame: pd.DataFrame, old_codes: Sequence[str]) -> list[str]:
     """ONS codes (new_la_code) of DfE old LA codes, from a table's local-authority rows."""
     rows = frame[frame["geographic_level"] == LOCAL_AUTHORITY]
@@ -226,11 +240,24 @@ def build_areas(
         region_code=region_code,
         region_name=region_name,
         neighbour_codes=tuple(code for code in neighbours if code not in set(codes)),
+        member_names=tuple(names_of(cla, codes)),
     )
 
 
 # ---------------------------------------------------------------------------------------
 # Summing over areas
+
+
+def relevant_rows(frame: pd.DataFrame, areas: Areas) -> pd.DataFrame:
+    """The rows of a DfE table that the analysis of ``areas`` uses: England, the region,
+    the members and the neighbours (index and suppressed-cell list kept)."""
+    level = frame["geographic_level"]
+    wanted = (
+        (level == NATIONAL)
+        | ((level == REGIONAL) & (frame["region_code"] == areas.region_code))
+        | ((level == LOCAL_AUTHORITY) & frame["new_la_code"].isin(areas.codes + areas.neighbour_codes))
+    )
+    return frame[wanted]
 
 
 def plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -450,9 +477,8 @@ def distance_shares(characteristics: pd.DataFrame, areas: Areas) -> pd.DataFrame
 def new_placement_locations(new_placements: pd.DataFrame, areas: Areas) -> pd.DataFrame:
     """New placements in the year by location (inside/outside the boundary, within/over 20
     miles): number, total new placements and share, by area and year."""
-    rows = new_placements[new_placements["characteristic"] == "Location of new placements during the year"]
     shares = category_shares(
-        rows, areas, "characteristic", ["Location of new placements during the year"], "breakdown", "children_count",
+        new_placements, areas, "characteristic", [NEW_PLACEMENT_LOCATION], "breakdown", "children_count",
         total_label="Total new placements",
     )
     return shares.rename(columns={"breakdown": "location"}).drop(columns="characteristic")
@@ -701,17 +727,24 @@ def analyse(
 ) -> OfficialSufficiency:
     """The official-statistics sufficiency analysis of a council or group of councils."""
     areas = build_areas(name, codes, old_codes, region_code, region_name, tables.cla, tables.neighbour_model)
+    characteristics = relevant_rows(
+        tables.characteristics[tables.characteristics["cla_group"].isin(CHARACTERISTICS_SHOWN)], areas
+    )
+    new_placements = relevant_rows(
+        tables.new_placements[tables.new_placements["characteristic"] == NEW_PLACEMENT_LOCATION], areas
+    )
+    stability = relevant_rows(tables.stability, areas)
     year = tables.cla["time_period"].max()
     spend_year = max(tables.ro3)
     spend = pd.concat([spend_table(ro3, period, tables.cla) for period, ro3 in tables.ro3.items()], ignore_index=True)
-    distance = distance_shares(tables.characteristics, areas)
+    distance = distance_shares(characteristics, areas)
     england = national_crosstab_shares(tables.national_distance, tables.national_providers)
     suppressed = pd.concat(
         [
             suppressed_cells(tables.cla, areas, ["population_type"]),
-            suppressed_cells(tables.characteristics, areas, ["cla_group", "characteristic"]),
-            suppressed_cells(tables.new_placements, areas, ["characteristic", "breakdown"]),
-            suppressed_cells(tables.stability, areas, ["cla_group", "placement_stability"]),
+            suppressed_cells(characteristics, areas, ["cla_group", "characteristic"]),
+            suppressed_cells(new_placements, areas, ["characteristic", "breakdown"]),
+            suppressed_cells(stability, areas, ["cla_group", "placement_stability"]),
             *(suppressed_cells(spend_rows(ro3), areas, ["line"]) for ro3 in tables.ro3.values()),
         ],
         ignore_index=True,
@@ -721,15 +754,140 @@ def analyse(
         year=year,
         rates=cla_rates(tables.cla, areas),
         neighbour_rates=neighbour_rates(tables.cla, areas, year),
-        placements=placement_mix(tables.characteristics, areas),
-        providers=provider_mix(tables.characteristics, areas),
-        in_house=in_house_external(tables.characteristics, areas),
+        placements=placement_mix(characteristics, areas),
+        providers=provider_mix(characteristics, areas),
+        in_house=in_house_external(characteristics, areas),
         distance=distance,
-        new_placements=new_placement_locations(tables.new_placements, areas),
-        stability=placement_stability(tables.stability, areas),
+        new_placements=new_placement_locations(new_placements, areas),
+        stability=placement_stability(stability, areas),
         spend=spend_per_child(spend, areas),
         neighbour_spend=neighbour_spend(spend, areas, spend_year),
         spend_parts=spend_parts(tables.ro3[spend_year], areas, spend_year),
         targets=targets_table(params, distance, england),
         suppressed=suppressed,
+    )
+
+
+def for_council(council: Council, tables: OfficialTables | None = None) -> OfficialSufficiency:
+    """``analyse`` for a ``carebook.params.Council`` (tables read if not given)."""
+    return analyse(
+        council.name,
+        council.codes,
+        council.old_codes,
+        council.region_code,
+        council.region_name,
+        council.sufficiency,
+        tables or read_tables(),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Figures for the narrative
+
+
+def figures(result: OfficialSufficiency) -> dict[str, float | str]:
+    """The numbers and words the page's narrative glues in (shares 0-1, £ a year).
+
+    Missing values stay NaN (the page prints them as "not published").
+    """
+    rates, distance, providers = result.rates, result.distance, result.in_house
+    placements, stability, spend, new = result.placements, result.stability, result.spend, result.new_placements
+    year = result.year
+    spend_year = spend["time_period"].max()
+
+    def at(frame: pd.DataFrame, area_type: str, column: str, period: str = year, **where: str) -> float:
+        rows = frame[(frame["area_type"] == area_type) & (frame["time_period"] == period)]
+        for key, value in where.items():
+            rows = rows[rows[key] == value]
+        return float(rows[column].iloc[0]) if len(rows) else np.nan
+
+    first_year = rates["time_period"].min()
+    numbers: dict[str, float | str] = {
+        "year": year,
+        "first_year": first_year,
+        "spend_year": f"{int(spend_year) - 1}-{spend_year[2:]}",
+        "region": result.areas.region_name or "its region",
+        "cla": at(rates, "council", "children_count"),
+        "cla_first": at(rates, "council", "children_count", first_year),
+        "n_neighbours": float(len(result.areas.neighbour_codes)),
+    }
+    for area_type in AREA_ORDER:
+        numbers[f"rate_{area_type}"] = at(rates, area_type, "rate_per_10000")
+        numbers[f"within_20_{area_type}"] = at(distance, area_type, "share", measure="within 20 miles")
+        numbers[f"outside_boundary_{area_type}"] = at(distance, area_type, "share", measure="outside the council boundary")
+        numbers[f"in_house_{area_type}"] = at(providers, area_type, "share", provider_group="in-house")
+        numbers[f"external_{area_type}"] = at(providers, area_type, "share", provider_group="external")
+        numbers[f"foster_{area_type}"] = at(placements, area_type, "share", placement_type="Foster placements")
+        numbers[f"homes_{area_type}"] = at(
+            placements, area_type, "share", placement_type="Secure homes and children's homes"
+        )
+        numbers[f"three_moves_{area_type}"] = at(stability, area_type, "share", measure="3 or more placements in the year")
+        numbers[f"same_carer_{area_type}"] = at(
+            stability, area_type, "share", measure="same carer for 2 years (in care 2.5 years, under 16)"
+        )
+        numbers[f"new_far_{area_type}"] = at(
+            new, area_type, "share", location="Placed outside LA boundary more than 20 miles from home"
+        )
+        numbers[f"spend_per_child_{area_type}"] = at(spend, area_type, "spend_per_child_gbp", spend_year)
+    numbers["rate_vs_england"] = compare(numbers["rate_council"], numbers["rate_england"], tolerance=0.5)
+    numbers["rate_vs_region"] = compare(numbers["rate_council"], numbers["rate_region"], tolerance=0.5)
+    numbers["rate_vs_neighbours"] = compare(numbers["rate_council"], numbers["rate_neighbours"], tolerance=0.5)
+    numbers["within_20_vs_england"] = compare(numbers["within_20_council"], numbers["within_20_england"], tolerance=0.005)
+    numbers["spend_vs_england"] = compare(
+        numbers["spend_per_child_council"], numbers["spend_per_child_england"], tolerance=500
+    )
+    numbers["spend_vs_neighbours"] = compare(
+        numbers["spend_per_child_council"], numbers["spend_per_child_neighbours"], tolerance=500
+    )
+    numbers["target_sentence"] = target_sentence(result.targets)
+    return numbers
+
+
+def target_sentence(targets: pd.DataFrame) -> str:
+    """One sentence on the overall within-20-miles target: met, missed, or none set."""
+    overall = targets[targets["measure"] == TARGETS["all_within_20_miles"]].iloc[0]
+    target, actual = overall["target_share"], overall["council_share"]
+    if pd.isna(target):
+        return "The council's parameters set no target for the share placed within 20 miles."
+    if pd.isna(actual):
+        return f"The council's target is {target:.0%} within 20 miles; its own share is not published."
+    gap = (actual - target) * 100
+    verdict = (
+        f"meets it with {gap:.0f} percentage points to spare"
+        if gap >= 0
+        else f"falls {-gap:.0f} percentage points short"
+    )
+    return f"Against the council's target of {target:.0%} within 20 miles, it {verdict}."
+
+
+def suppressed_summary(suppressed: pd.DataFrame, year: str) -> pd.DataFrame:
+    """The suppressed cells of one year, one row per table, authority and code, with the
+    items withheld. Columns: ``Table, Authority, Code, Cells, Items``."""
+    rows = suppressed[suppressed["time_period"].astype(str).str.startswith(year[:4])]
+    grouped = rows.groupby(["table", "la_name", "code", "meaning"], sort=True)
+    summary = grouped["item"].agg(lambda items: "; ".join(dict.fromkeys(items)))
+    counts = grouped.size()
+    return pd.DataFrame(
+        {
+            "Table": summary.index.get_level_values("table").str.rsplit("/", n=1).str[-1],
+            "Authority": summary.index.get_level_values("la_name"),
+            "Code": summary.index.get_level_values("code") + ": " + summary.index.get_level_values("meaning"),
+            "Cells": counts.to_numpy(),
+            "Items": summary.to_numpy(),
+        }
+    )
+
+
+def assumptions_table(params: SufficiencyParams) -> pd.DataFrame:
+    """The council's sufficiency parameters: name, value, description and source."""
+    fields = type(params).model_fields
+    return pd.DataFrame(
+        {
+            "Parameter": list(fields),
+            "Value": [
+                "none" if getattr(params, name) is None else f"{getattr(params, name):.0%}" for name in fields
+            ],
+            "Meaning": [field.description for field in fields.values()],
+            "Source": [(field.json_schema_extra or {}).get("source", "") for field in fields.values()],
+        }
     )

@@ -1,0 +1,115 @@
+"""What the sufficiency page shows from the official-statistics analysis: glued figures,
+tables laid out for readers, the scope note and the saved results."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import pandas as pd
+
+from carebook.sufficiency.official import OfficialSufficiency, figures
+
+SHARE = "{:.0%}"
+RATE = "{:,.0f}"
+POUNDS = "£{:,.0f}"
+TEXT = "{}"
+
+# Glued keys of the narrative and their formats; shares 0-1, rates per 10,000, £ a year.
+FORMATS: dict[str, str] = {
+    "year": TEXT, "first_year": TEXT, "spend_year": TEXT, "region": TEXT, "n_neighbours": RATE,
+    "cla": RATE, "cla_first": RATE,
+    "rate_vs_england": TEXT, "rate_vs_region": TEXT, "rate_vs_neighbours": TEXT,
+    "within_20_vs_england": TEXT, "spend_vs_england": TEXT, "spend_vs_neighbours": TEXT,
+    "target_sentence": TEXT,
+}
+PER_AREA_FORMATS: dict[str, str] = {
+    "rate": RATE, "within_20": SHARE, "outside_boundary": SHARE, "in_house": SHARE, "external": SHARE,
+    "foster": SHARE, "homes": SHARE, "three_moves": SHARE, "same_carer": SHARE, "new_far": SHARE,
+    "spend_per_child": POUNDS,
+}
+
+
+class GluePage(Protocol):
+    """What gluing needs of ``carebook.notebook.Page``."""
+
+    def glue(self, key: str, value: Any, fmt: str = ..., headline: str | None = ...) -> Any: ...
+
+
+def glue_narrative(page: GluePage, result: OfficialSufficiency) -> dict[str, Any]:
+    """Glue every number of the narrative (keys as in ``official.figures``, per-area ones
+    as ``<measure>_<council|region|neighbours|england>``) and record the landing-page
+    headlines. Returns the figures."""
+    numbers = figures(result)
+    formats = FORMATS | {
+        f"{measure}_{area}": fmt for measure, fmt in PER_AREA_FORMATS.items()
+        for area in ("council", "region", "neighbours", "england")
+    }
+    headlines = {
+        "cla": f"Children looked after at 31 March {numbers['year']}",
+        "rate_council": f"Children looked after per 10,000 children (England {numbers['rate_england']:.0f})",
+        "within_20_council": f"Placed within 20 miles of home (England {numbers['within_20_england']:.0%})",
+        "spend_per_child_council": (
+            f"Net spend per child looked after, {numbers['spend_year']} (England £{numbers['spend_per_child_england']:,.0f})"
+        ),
+    }
+    for key, fmt in formats.items():
+        page.glue(key, numbers[key], fmt=fmt, headline=headlines.get(key))
+    return numbers
+
+
+def scope_note(result: OfficialSufficiency) -> str:
+    """Which authorities the figures cover and how a group's figures are made."""
+    areas = result.areas
+    comparators = (
+        f"England, {areas.region_name} and the council's {len(areas.neighbour_codes)} DfE statistical neighbours"
+        if areas.region_name
+        else f"England and the council's {len(areas.neighbour_codes)} DfE statistical neighbours"
+    )
+    if len(areas.codes) == 1:
+        return f"Official statistics for {areas.council}, compared with {comparators}."
+    return (
+        f"The figures for {areas.council} are sums over its members ({', '.join(areas.member_names)}); every rate "
+        f"and share is recomputed from the summed counts, and a total that needs a suppressed member figure is "
+        f"shown as not published. Compared with {comparators} (the members' neighbours, members excluded)."
+    )
+
+
+def targets_for_display(targets: pd.DataFrame) -> pd.DataFrame:
+    """The targets table with reader-facing column names (shares 0-1)."""
+    met = targets["meets_target"].map({True: "yes", False: "no"}).astype(object).where(targets["meets_target"].notna(), "—")
+    return pd.DataFrame(
+        {
+            "Measure": targets["measure"],
+            "Target": targets["target_share"],
+            "Council": targets["council_share"],
+            "Council year": targets["council_year"].fillna("—"),
+            "England": targets["england_share"],
+            "England year": targets["england_year"],
+            "Target met": met,
+        }
+    )
+
+
+TARGET_FORMATS = {"Target": SHARE, "Council": SHARE, "England": SHARE}
+
+
+def spend_parts_for_display(parts: pd.DataFrame) -> pd.DataFrame:
+    """The council's RO3 lines (£ a year) with their share of the total."""
+    total = parts.loc[parts["line"] == "all", "spend_gbp"].iloc[0]
+    lines = parts[parts["line"] != "all"]
+    return pd.DataFrame(
+        {
+            "RO3 line (children looked after)": lines["line"].str.capitalize(),
+            "Net spend (£ a year)": lines["spend_gbp"],
+            "Share of the total": lines["spend_gbp"] / total if total > 0 else float("nan"),
+        }
+    )
+
+
+SPEND_FORMATS = {"Net spend (£ a year)": POUNDS, "Share of the total": SHARE}
+
+
+def save_results(result: OfficialSufficiency, save: Any) -> None:
+    """Write every tidy result table with ``save(name, frame)`` (``page.save``)."""
+    for name, frame in result.results().items():
+        save(name, frame)
