@@ -1,11 +1,304 @@
-"""Typed parameters of the cost_benefit analysis, read from a council file's section."""
+"""Typed parameters of the cost_benefit analysis, read from a council file's section.
+
+Money is in £ at the prices of ``price_year`` unless a field says otherwise; rates are
+0-1; dates are ISO dates. Defaults describe the national illustrative programme: an
+MST-FIT reunification service with the design and costs of Rotherham's 2018 business
+case (seed 000), used when a council has no programme of its own.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from carebook.errors import InputError
+
+SEED_ROTHERHAM = "Rotherham MST-FIT report, Cabinet 6 August 2018, Appendix 1 (seed 000)"
+GREEN_BOOK = "HM Treasury Green Book (2022), social time preference rate and GDP deflator"
+
+UncertainName = Literal[
+    "success_rate", "counterfactual_cost_gbp_a_year", "service_cost_factor", "savings_factor", "investor_return"
+]
 
 
-class CostBenefitParams(BaseModel):
-    """Parameters with national defaults; a council file overrides them."""
+def _source(text: str) -> dict[str, str]:
+    return {"source": text}
+
+
+class Section(BaseModel):
+    """A strict parameter block: unknown keys are rejected."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class CostLine(Section):
+    """One service cost line of the programme, paid month by month while it runs."""
+
+    label: str = Field(description="Name of the line as in the financial plan, e.g. 'Residential (ITM)'")
+    annual_cost_gbp: float = Field(ge=0, description="Running cost, £ a year at full operation")
+    start: dt.date = Field(description="First day the line is paid")
+    end: dt.date = Field(description="Last day the line is paid")
+    set_up_gbp: float = Field(0.0, ge=0, description="One-off set-up cost charged to this line in its first year, £")
+    bond_financed_in_hybrid: bool = Field(
+        False, description="Under the hybrid option (3) this line is financed by the social investor"
+    )
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> CostLine:
+        if self.end < self.start:
+            raise ValueError(f"expected the end ({self.end}) on or after the start ({self.start})")
+        return self
+
+
+def _rotherham_lines() -> list[CostLine]:
+    start, end, year_end = dt.date(2019, 1, 1), dt.date(2023, 12, 31), dt.date(2024, 3, 31)
+    return [
+        CostLine(label="Residential (ITM)", annual_cost_gbp=570_000, start=start, end=end, set_up_gbp=35_625,
+                 bond_financed_in_hybrid=True),
+        CostLine(label="MST-FIT service", annual_cost_gbp=400_000, start=start, end=end, set_up_gbp=25_000),
+        CostLine(label="Other programme costs", annual_cost_gbp=150_000, start=start, end=year_end, set_up_gbp=5_500),
+    ]
+
+
+class Distribution(Section):
+    """A probability distribution for one uncertain parameter (Monte Carlo and tornado)."""
+
+    kind: Literal["triangular", "uniform", "normal"] = Field(description="Shape of the distribution")
+    low: float = Field(description="Lowest value (normal: 10th percentile)")
+    high: float = Field(description="Highest value (normal: 90th percentile)")
+    mode: float | None = Field(None, description="Most likely value (triangular only)")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Distribution:
+        if self.high < self.low:
+            raise ValueError(f"expected high ({self.high}) at least low ({self.low})")
+        if self.kind == "triangular" and (self.mode is None or not self.low <= self.mode <= self.high):
+            raise ValueError("expected a triangular distribution with low <= mode <= high")
+        return self
+
+
+class LifeChancesFund(Section):
+    """The Life Chances Fund top-up of outcome payments (social impact bond options only)."""
+
+    annual_gbp: float = Field(0.0, ge=0, description="Fixed grant towards outcome payments, £ a year")
+    years: int = Field(0, ge=0, description="Number of financial years the fixed grant is paid")
+    first_year: int | None = Field(None, ge=1990, le=2100, description="Financial year the fixed grant starts (2019 = 2019/20)")
+    share_of_payments: float = Field(0.0, ge=0, le=1, description="Share of each outcome payment the fund pays, 0-1")
+    cap_gbp: float | None = Field(None, ge=0, description="Most the fund pays over the programme, £")
+    source: str = ""
+
+
+class QualityMeasure(Section):
+    """One weighted measure of a quality-bonus contract, with its quarterly results."""
+
+    name: str
+    weight: float = Field(ge=0, le=1, description="Weight in the total, 0-1")
+    scores: list[float | None] = Field(description="Quarterly scores out of 5 (None where the measure is a percentage)")
+    percentages: list[float | None] = Field(
+        default_factory=list, description="Quarterly percentages used where there is no score, 0-100"
+    )
+
+
+class QualityBonus(Section):
+    """Weighted quarterly quality scores converted into an outcome bonus (Buckinghamshire)."""
+
+    measures: list[QualityMeasure]
+    thresholds: dict[float, float] = Field(
+        default={80.0: 0.01, 90.0: 0.02},
+        description="Weighted total (%) from which each bonus rate of the quarter's contract value applies",
+    )
+    annual_cap: float = Field(0.02, ge=0, le=1, description="Most bonus in a year, share of contract value")
+    annual_contract_value_gbp: float = Field(ge=0, description="Contract value, £ a year")
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _weights_sum_to_one(self) -> QualityBonus:
+        total = sum(m.weight for m in self.measures)
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"expected measure weights adding up to 1, got {total:g}")
+        return self
+
+
+class BlockContract(Section):
+    """A block contract of places against spot purchase of the same placements."""
+
+    places: float = Field(gt=0, description="Places in the block, children")
+    block_weekly_price_gbp: float = Field(ge=0, description="Block price, £ a place a week, paid whether used or not")
+    spot_weekly_price_gbp: float = Field(ge=0, description="Spot price of a comparable placement, £ a week")
+    occupancy: float = Field(0.9, ge=0, le=1, description="Share of block places used, 0-1")
+    start: dt.date
+    end: dt.date
+    ramp_up_months: int = Field(0, ge=0, description="Months to reach full occupancy (linear)")
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> BlockContract:
+        if self.end < self.start:
+            raise ValueError(f"expected the end ({self.end}) on or after the start ({self.start})")
+        return self
+
+
+class CostBenefitParams(Section):
+    """Parameters with national defaults; a council file overrides them."""
+
+    programme: str = Field("MST-FIT reunification (illustrative)", description="Name of the programme appraised")
+    summary: str = Field(
+        "Adolescents in out-of-area residential care move to a local three-bed home for 12 weeks of the "
+        "Integrated Treatment Model, then up to 20 weeks of MST in the community as they return home.",
+        description="One or two sentences describing the programme",
+    )
+    illustrative: bool = Field(False, description="True when the appraisal is an illustration, not the council's own plan")
+    source: str = Field(SEED_ROTHERHAM, description="Where the programme's figures come from")
+    sources: dict[str, str] = Field(
+        default_factory=dict, description="Source of each value a council file sets, by parameter name"
+    )
+
+    benefit_model: Literal["cohort", "stated", "block_contract"] = Field(
+        "cohort",
+        description="cohort: children through an intervention; stated: savings given by year; "
+        "block_contract: block places against spot purchase",
+    )
+    first_financial_year: int = Field(2018, ge=1990, le=2100, description="First financial year of the plan (2018 = 2018/19)")
+    plan_years: int = Field(6, ge=1, le=30, description="Financial years shown in the plan")
+    price_year: int = Field(2018, ge=1990, le=2100, description="Year whose prices the £ figures are in")
+
+    # --- cohort model -------------------------------------------------------------------
+    intake_start: dt.date = Field(dt.date(2019, 1, 1), description="First children start the programme")
+    intake_end: dt.date = Field(dt.date(2023, 12, 31), description="Last day a programme placement can run")
+    children_a_year: float = Field(
+        12, ge=0, description="Capacity, children a year (3 beds x 4 twelve-week cycles = 12)",
+        json_schema_extra=_source(SEED_ROTHERHAM + ", para 3.4"),
+    )
+    programme_quarters: int = Field(
+        1, ge=0, le=8,
+        description="Quarters a child spends in the programme placement whose cost the budget transfer covers "
+        "(1 = 12 weeks of residential ITM; 0 for a service delivered at home)",
+    )
+    success_rate: float = Field(
+        0.70, ge=0, le=1, description="Share of children for whom the programme succeeds (reunified / kept out of care), 0-1",
+        json_schema_extra=_source("Calibrated to Appendix 1 (seed 000); para 3.7 reports above two-thirds in Leeds and Northamptonshire"),
+    )
+    counterfactual_in_care_share: float = Field(
+        1.0, ge=0, le=1,
+        description="Share of children who would be in the counterfactual placement without the programme, 0-1",
+    )
+    counterfactual_cost_gbp_a_year: float = Field(
+        175_000, ge=0, description="Cost of the counterfactual placement, £ a year",
+        json_schema_extra=_source(SEED_ROTHERHAM + ", para 4.4 (3 x £175,000)"),
+    )
+    failure_cost_gbp_a_year: float | None = Field(
+        None, ge=0,
+        description="Cost of the placement a child moves to when the programme fails, £ a year "
+        "(default: the counterfactual placement, so no saving)",
+    )
+    success_cost_gbp_a_year: float = Field(
+        0.0, ge=0, description="Cost of where a child lives after a successful programme, £ a year (0 at home with family)"
+    )
+    counterfactual_exits: dict[int, float] = Field(
+        default={9: 0.17, 10: 0.30, 11: 0.18, 12: 0.05, 13: 0.08},
+        description="Share of children whose counterfactual placement would have ended anyway (e.g. at 18), "
+        "by quarter after entry; the rest stay beyond the horizon",
+        json_schema_extra=_source("Calibrated to the revised placement forecast of Appendix 1 (seed 000)"),
+    )
+    baseline_placement_budget_gbp_a_year: float | None = Field(
+        22_975_000, ge=0, description="Original placement budget forecast the savings come out of, £ a year",
+        json_schema_extra=_source(SEED_ROTHERHAM + " (out of authority placements, 2018/19 forecast)"),
+    )
+    cost_lines: list[CostLine] = Field(default_factory=_rotherham_lines, description="Service cost lines")
+
+    # --- stated and block-contract models --------------------------------------------------
+    stated_savings_gbp: list[float] = Field(default_factory=list, description="Savings by plan year, £ (stated model)")
+    block_contract: BlockContract | None = None
+
+    # --- financing ---------------------------------------------------------------------------
+    investor_return: float = Field(
+        0.05, ge=0, le=0.10, description="Return the social investor is paid on the capital at base-case outcomes, 0-0.10",
+        json_schema_extra=_source(SEED_ROTHERHAM + ", para 4.9 (0% to 10%, 5% modelled)"),
+    )
+    outcome_payment_basis: Literal["per_success", "per_care_day"] = Field(
+        "per_success", description="per_success: a price per child achieving the outcome; per_care_day: a price per care day saved"
+    )
+    payment_lag_years: int = Field(1, ge=0, le=5, description="Years between an outcome and its payment (verification)")
+    payment_years: int | None = Field(None, ge=1, le=30, description="Years over which outcome payments can fall (default: plan years)")
+    life_chances_fund: LifeChancesFund = Field(
+        default_factory=lambda: LifeChancesFund(annual_gbp=85_000, years=5, first_year=2019, source=SEED_ROTHERHAM + ", para 2.5"),
+        description="Life Chances Fund top-up of outcome payments",
+    )
+    quality_bonus: QualityBonus | None = None
+
+    # --- Green Book appraisal ------------------------------------------------------------------
+    discount_schedule: Literal["standard", "health"] = Field("standard", description="STPR schedule used", json_schema_extra=_source(GREEN_BOOK))
+    optimism_bias: float = Field(
+        0.10, ge=0, le=2, description="Uplift to costs for optimism bias, 0-2",
+        json_schema_extra=_source("HM Treasury Green Book supplementary guidance on optimism bias; illustrative rate for a service contract"),
+    )
+
+    # --- uncertainty --------------------------------------------------------------------------
+    uncertainty: dict[UncertainName, Distribution] = Field(
+        default={
+            "success_rate": Distribution(kind="triangular", low=0.4, mode=0.7, high=0.85),
+            "counterfactual_cost_gbp_a_year": Distribution(kind="triangular", low=150_000, mode=175_000, high=220_000),
+            "service_cost_factor": Distribution(kind="triangular", low=0.95, mode=1.0, high=1.25),
+            "savings_factor": Distribution(kind="triangular", low=0.8, mode=1.0, high=1.05),
+            "investor_return": Distribution(kind="uniform", low=0.0, high=0.10),
+        },
+        description="Distributions of the uncertain parameters",
+        json_schema_extra=_source("Ranges set around the seed's base case; success range from para 3.7 and UK MST sites"),
+    )
+    monte_carlo_draws: int = Field(10_000, ge=1_000, le=1_000_000, description="Monte Carlo draws")
+    seed: int = Field(20180806, description="Random seed of the Monte Carlo")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CostBenefitParams:
+        if self.intake_end < self.intake_start:
+            raise ValueError(f"expected intake_end ({self.intake_end}) on or after intake_start ({self.intake_start})")
+        if any(q < 0 for q in self.counterfactual_exits) or any(not 0 <= s <= 1 for s in self.counterfactual_exits.values()):
+            raise ValueError("expected counterfactual_exits as quarter (>= 0): share (0-1)")
+        if sum(self.counterfactual_exits.values()) > 1 + 1e-9:
+            raise ValueError("expected counterfactual_exits shares adding up to at most 1")
+        if self.benefit_model == "stated" and len(self.stated_savings_gbp) != self.plan_years:
+            raise ValueError(f"expected {self.plan_years} stated_savings_gbp values, one a plan year")
+        if self.benefit_model == "block_contract" and self.block_contract is None:
+            raise ValueError("expected a block_contract section for benefit_model block_contract")
+        return self
+
+    @property
+    def failure_cost(self) -> float:
+        """Cost of the placement after a failed programme, £ a year."""
+        return self.counterfactual_cost_gbp_a_year if self.failure_cost_gbp_a_year is None else self.failure_cost_gbp_a_year
+
+
+def parse_section(section: dict[str, Any] | None, file: str | None = None) -> CostBenefitParams:
+    """Validate a council file's ``cost_benefit:`` section into parameters.
+
+    Raises one InputError naming the field and saying what was expected.
+    """
+    from carebook.params import describe_validation_error  # the lead's wording of pydantic errors
+
+    try:
+        return CostBenefitParams.model_validate(section or {})
+    except ValidationError as error:
+        loc = ".".join(str(part) for part in error.errors()[0]["loc"])
+        where = "cost_benefit" + (f".{loc}" if loc else "")
+        raise InputError(describe_validation_error(error, CostBenefitParams), file=file, where=where) from None
+
+
+def assumptions_table(params: CostBenefitParams) -> list[dict[str, Any]]:
+    """Every scalar parameter with its value, description and source (for the book)."""
+    rows = []
+    for name, field in CostBenefitParams.model_fields.items():
+        value = getattr(params, name)
+        if name in ("sources", "uncertainty", "summary", "source", "programme") or isinstance(value, BaseModel | list):
+            continue
+        if isinstance(value, dict):
+            value = ", ".join(f"{k}: {v:g}" for k, v in value.items())
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        if name in params.sources:
+            source = params.sources[name]
+        elif name in params.model_fields_set:
+            source = params.source
+        else:
+            source = extra.get("source", "National default of carebook")
+        rows.append({"parameter": name, "value": value, "description": field.description or "", "source": source})
+    return rows

@@ -1,0 +1,111 @@
+"""An illustrative appraisal for a council with no programme of its own.
+
+The national default programme (MST-FIT with the design of Rotherham's 2018 plan, its
+costs brought to 2024 prices with the GDP deflator) is set against the council's own
+residential placement cost from official statistics: MHCLG RO3 2024-25 spending on
+residential care for looked-after children divided by the children in residential
+settings at 31 March 2025 (DfE).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from carebook.cost_benefit import greenbook
+from carebook.cost_benefit.params import CostBenefitParams, CostLine, Distribution, LifeChancesFund
+from carebook.errors import InputError
+
+RO3_FILE = "derived/ro3_2024_25_children_looked_after_expenditure_by_la_gbp_thousands.csv"
+RO3_RESIDENTIAL = "Children's social care - Children Looked After of which residential care - Total Expenditure (C3 = C1 + C2)"
+CLA_FILE = "derived/la_cla_on_31_march_by_characteristics_2021_2025_from_dfe_rds.csv"
+RESIDENTIAL_PLACEMENTS = ("Secure homes and children's homes", "Other residential settings", "Residential schools")
+SHIFT_YEARS = 8  # the 2018/19 plan moved to start in 2026/27
+
+
+@dataclass(frozen=True)
+class ResidentialCost:
+    """A council's residential spending (£ a year), children in residential settings, and the unit cost (£ a child a year)."""
+
+    spend_gbp: float
+    children: float
+    cost_per_child_gbp: float
+    source: str
+
+
+def ro3_numbers(column: pd.Series) -> pd.Series:
+    """RO3 £ thousands as numbers; the GSS bracketed codes ([x], [c], [note 4]) become NaN.
+
+    Any other text raises InputError naming the file.
+    """
+    text = column.astype("string").str.strip()
+    coded = text.str.fullmatch(r"\[[a-z0-9 ]+\]", case=False).fillna(False) | text.isna()
+    values = pd.to_numeric(text.where(~coded), errors="coerce")
+    bad = values.isna() & ~coded
+    if bad.any():
+        raise InputError(f"expected £ thousands or a code such as [x], got {text[bad].iloc[0]!r}", file=RO3_FILE,
+                         where=f"row {int(bad.to_numpy().nonzero()[0][0]) + 2}")
+    return values.astype("float64")
+
+
+def residential_cost(codes: list[str], name: str) -> ResidentialCost:
+    """Residential cost per child a year from RO3 2024-25 and CLA at 31 March 2025, summed over the members.
+
+    Suppressed counts of the smaller residential settings (fewer than five children) are
+    left out; the council falls back to England's figure when its spending or its count
+    in children's homes is missing.
+    """
+    from carebook import public
+
+    spend = public.read(RO3_FILE)
+    spend[RO3_RESIDENTIAL] = ro3_numbers(spend[RO3_RESIDENTIAL])
+    cla = public.read(CLA_FILE, numeric=("number",))
+    residential = cla[(cla["time_period"] == "2025") & (cla["cla_group"] == "Placement")
+                      & cla["characteristic"].isin(RESIDENTIAL_PLACEMENTS)]
+    own_spend = spend.loc[spend["ONS Code"].isin(codes), RO3_RESIDENTIAL].sum(min_count=len(codes)) * 1000
+    own_children = residential.loc[residential["new_la_code"].isin(codes)
+                                   & (residential["geographic_level"] == "Local authority"), "number"]
+    homes = residential.loc[residential["new_la_code"].isin(codes) & (residential["characteristic"] == RESIDENTIAL_PLACEMENTS[0]), "number"]
+    children = own_children.sum() if len(homes) == len(codes) and homes.notna().all() else np.nan
+    if np.isfinite(own_spend) and np.isfinite(children) and children > 0:
+        return ResidentialCost(own_spend, children, own_spend / children,
+                               f"{name}: MHCLG RO3 2024-25 residential spend / DfE children in residential settings at 31 March 2025")
+    national_spend = spend.loc[spend["Class"] == "Eng", RO3_RESIDENTIAL].sum() * 1000
+    national_children = residential.loc[residential["geographic_level"] == "National", "number"].sum()
+    return ResidentialCost(national_spend, national_children, national_spend / national_children,
+                           f"England (the figure for {name} is suppressed or missing): RO3 2024-25 / DfE CLA at 31 March 2025")
+
+
+def illustrative_params(codes: list[str], name: str) -> CostBenefitParams:
+    """The national default programme, in 2024 prices, against the council's own residential cost."""
+    cost = residential_cost(codes, name)
+    defaults = CostBenefitParams()
+    uplift = float(greenbook.to_real(np.array(1.0), defaults.price_year, 2024, greenbook.gdp_deflator()))
+
+    def later(day: dt.date) -> dt.date:
+        return day.replace(year=day.year + SHIFT_YEARS)
+
+    lines = [CostLine(label=line.label, annual_cost_gbp=round(line.annual_cost_gbp * uplift), start=later(line.start),
+                      end=later(line.end), set_up_gbp=round(line.set_up_gbp * uplift),
+                      bond_financed_in_hybrid=line.bond_financed_in_hybrid) for line in defaults.cost_lines]
+    unit = round(cost.cost_per_child_gbp)
+    return defaults.model_copy(update={
+        "programme": "MST-FIT reunification (illustrative)",
+        "illustrative": True,
+        "source": f"National default programme (Rotherham MST-FIT design, seed 000, costs at 2024 prices); {cost.source}",
+        "sources": {"counterfactual_cost_gbp_a_year": cost.source, "baseline_placement_budget_gbp_a_year": cost.source,
+                    "cost_lines": "Rotherham Appendix 1 (seed 000) x GDP deflator 2024/2018"},
+        "first_financial_year": defaults.first_financial_year + SHIFT_YEARS,
+        "price_year": 2024,
+        "intake_start": later(defaults.intake_start),
+        "intake_end": later(defaults.intake_end),
+        "counterfactual_cost_gbp_a_year": unit,
+        "baseline_placement_budget_gbp_a_year": round(cost.spend_gbp),
+        "cost_lines": lines,
+        "life_chances_fund": LifeChancesFund(source="No Life Chances Fund grant assumed in the illustration"),
+        "uncertainty": defaults.uncertainty | {
+            "counterfactual_cost_gbp_a_year": Distribution(kind="triangular", low=0.8 * unit, mode=unit, high=1.2 * unit)},
+    })
