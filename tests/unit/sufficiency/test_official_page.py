@@ -1,0 +1,139 @@
+"""What the sufficiency page glues, shows and charts from the official statistics."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from carebook.notebook import format_value
+from carebook.params import load_council
+from carebook.sufficiency import official, official_charts, official_page
+from carebook.sufficiency.params import SufficiencyParams
+
+
+class RecordingPage:
+    """Records what a notebook's ``page.glue`` receives, formatted as the book prints it."""
+
+    def __init__(self):
+        self.texts: dict[str, str] = {}
+        self.headlines: dict[str, str] = {}
+
+    def glue(self, key, value, fmt="{:,.0f}", headline=None):
+        self.texts[key] = format_value(value, fmt)
+        if headline:
+            self.headlines[key] = headline
+        return self.texts[key]
+
+
+@pytest.fixture(scope="module")
+def tables() -> official.OfficialTables:
+    return official.read_tables()
+
+
+@pytest.fixture(scope="module")
+def nottingham(tables) -> official.OfficialSufficiency:
+    return official.for_council(load_council("nottingham"), tables)
+
+
+@pytest.fixture(scope="module")
+def triborough(tables) -> official.OfficialSufficiency:
+    return official.for_council(load_council("triborough"), tables)
+
+
+def test_narrative_figures_for_nottingham(nottingham):
+    page = RecordingPage()
+    official_page.glue_narrative(page, nottingham)
+    assert page.texts["cla"] == "639"
+    assert page.texts["rate_council"] == "93"
+    assert page.texts["rate_england"] == "67"
+    assert page.texts["rate_vs_england"] == "higher than"
+    assert page.texts["within_20_council"] == "72%"  # 463 of 639
+    assert page.texts["spend_per_child_council"] == "£138,698"  # £88,628k / 639
+    assert page.texts["target_sentence"] == (
+        "Against the council's target of 85% within 20 miles, it falls 13 percentage points short."
+    )
+
+
+def test_headlines_are_the_landing_page_figures(nottingham):
+    page = RecordingPage()
+    official_page.glue_narrative(page, nottingham)
+    assert set(page.headlines) == {"cla", "rate_council", "within_20_council", "spend_per_child_council"}
+    assert page.headlines["rate_council"] == "Children looked after per 10,000 children (England 67)"
+    assert page.headlines["cla"] == "Children looked after at 31 March 2025"
+
+
+def test_group_narrative_and_suppressed_total(triborough):
+    page = RecordingPage()
+    official_page.glue_narrative(page, triborough)
+    assert page.texts["cla"] == "489"
+    assert page.texts["rate_council"] == "58"
+    assert page.texts["rate_vs_england"] == "lower than"
+    # "with parents" is "c" for two members, so the external total is not published.
+    assert page.texts["external_council"] == "not published"
+    assert page.texts["target_sentence"] == "The council's parameters set no target for the share placed within 20 miles."
+
+
+def test_scope_note_names_the_members(triborough, nottingham):
+    note = official_page.scope_note(triborough)
+    assert "Hammersmith and Fulham, Kensington and Chelsea, Westminster" in note
+    assert "recomputed from the summed counts" in note
+    assert official_page.scope_note(nottingham).startswith("Official statistics for Nottingham")
+
+
+def test_target_sentence_when_met():
+    targets = pd.DataFrame(
+        {"measure": [official.TARGETS["all_within_20_miles"]], "target_share": [0.70], "council_share": [0.7246]}
+    )
+    assert official.target_sentence(targets) == (
+        "Against the council's target of 70% within 20 miles, it meets it with 2 percentage points to spare."
+    )
+
+
+def test_targets_table_for_display(nottingham):
+    shown = official_page.targets_for_display(nottingham.targets)
+    assert list(shown["Target met"]) == ["no", "—", "—", "—"]
+    assert shown["Target"].tolist() == [0.85, 0.90, 0.80, 0.50]
+
+
+def test_spend_lines_add_up(nottingham):
+    # RO3 2024-25 Nottingham (£k): residential 43,327, fostering 17,828, asylum 0, other 27,473 = 88,628.
+    shown = official_page.spend_parts_for_display(nottingham.spend_parts)
+    assert shown["Net spend (£ a year)"].sum() == pytest.approx(88_628_000)
+    assert shown["Share of the total"].sum() == pytest.approx(1.0)
+
+
+def test_suppressed_summary_lists_the_latest_year(nottingham):
+    summary = official.suppressed_summary(nottingham.suppressed, nottingham.year)
+    providers = summary[summary["Items"].str.contains("Other LA provision")]
+    assert providers["Code"].tolist() == ["c: confidential (a small number)"]
+    assert providers["Cells"].tolist() == [2]  # other LA and other public provision
+
+
+def test_assumptions_table_lists_each_parameter():
+    table = official.assumptions_table(SufficiencyParams(target_all_within_20_miles=0.85))
+    values = dict(zip(table["Parameter"], table["Value"]))
+    assert values["target_all_within_20_miles"] == "85%"
+    assert values["target_fostering_in_house"] == "none"
+    assert table["Meaning"].str.len().gt(20).all()
+
+
+def test_charts_leave_out_missing_values(triborough):
+    chart = official_charts.share_bars(triborough.placements, "placement_type", "Share", triborough.year)
+    rows = pd.DataFrame(chart.to_dict()["datasets"].popitem()[1])
+    council = rows[rows["area"] == "Tri-borough"]
+    assert "Placed for adoption" not in set(council["placement_type"])  # "c" for all members
+    assert not council["share"].map(lambda v: v is None or math.isnan(v)).any()
+
+
+def test_rate_chart_has_every_area(nottingham):
+    spec = official_charts.rate_trend(nottingham.rates).to_dict()
+    rows = pd.DataFrame(next(iter(spec["datasets"].values())))
+    assert set(rows["area"]) == {"Nottingham", "East Midlands", "Statistical neighbours", "England"}
+
+
+def test_target_line_only_with_a_target(nottingham):
+    with_target = official_charts.within_20_trend(nottingham.distance, 0.85).to_dict()
+    without = official_charts.within_20_trend(nottingham.distance, None).to_dict()
+    assert "layer" in with_target and "layer" not in without
