@@ -132,6 +132,28 @@ def _yaml_list(path: Path) -> list[dict]:
     return content
 
 
+def sources_page() -> str:
+    """The official statistics the book reads, from the ``carebook fetch`` catalogue."""
+    from carebook.fetch import load_sources
+
+    sources = pd.DataFrame([s.model_dump() for s in load_sources()])
+    table = pd.DataFrame({
+        "File": "`" + sources["path"] + "`",
+        "What it holds": sources["title"],
+        "Publisher": sources["publisher"],
+        "Years": sources["years"],
+        "Licence": sources["licence"],
+    })
+    return "\n".join([
+        "# Official statistics used",
+        "",
+        "Every file the analyses read from the official statistics folder, with its publisher and "
+        "licence. `carebook fetch --list` prints the same catalogue with download addresses.",
+        "",
+        markdown_table(table, caption="Official statistics read by carebook", name="sources-catalogue"),
+    ])
+
+
 def landing_page(run: CouncilRun) -> str:
     """A council's landing page: its key figures and links to its analyses."""
     lines = [f"# {run.name}", ""]
@@ -185,6 +207,7 @@ def write_pages(runs: Sequence[CouncilRun]) -> None:
     pages.mkdir(parents=True, exist_ok=True)
     (pages / "glossary.md").write_text(glossary_page(), encoding="utf-8")
     (pages / "assumptions.md").write_text(assumptions_page(), encoding="utf-8")
+    (pages / "sources.md").write_text(sources_page(), encoding="utf-8")
     (pages / "councils.md").write_text(councils_page(runs), encoding="utf-8")
     for run in runs:
         (runner.output_root() / run.slug).mkdir(parents=True, exist_ok=True)

@@ -89,7 +89,7 @@ def _run(args: argparse.Namespace) -> int:
     failed = [o for o in outcomes if o.status != "ok"]
     print(f"{len(outcomes) - len(failed)} of {len(outcomes)} notebooks succeeded; manifest: {runner.output_root() / runner.MANIFEST}")
     for outcome in failed:
-        print(f"FAILED {outcome.council}/{outcome.notebook}: {outcome.error} (kept in book/councils/{outcome.council}/{outcome.notebook}.ipynb)")
+        print(f"FAILED {outcome.council}/{outcome.notebook}: {outcome.error} (kept in {runner.output_root() / outcome.council / outcome.notebook}.ipynb)")
     return EXIT_FAILED if failed else EXIT_OK
 
 
