@@ -82,7 +82,13 @@ def measure_rates(episodes: pd.DataFrame, header: pd.DataFrame, reference_start:
     if len(months) < 2:
         raise InputError(f"expected a reference period of at least two month ends, got {reference_start} to "
                          f"{reference_end}", where="sufficiency.forecast_reference_years")
-    rows = in_care_on(episodes, header, months)
+    return rates_from_month_ends(in_care_on(episodes, header, months), months)
+
+
+def rates_from_month_ends(rows: pd.DataFrame, months: pd.DatetimeIndex) -> FlowRates:
+    """:func:`measure_rates` from rows already built by ``in_care_on(..., months)``
+    (consecutive month ends; rows on other dates are ignored)."""
+    rows = rows[rows["date"].isin(months)]
     n_states = len(STATES)
     panel = pd.DataFrame({"CHILD": rows["CHILD"].to_numpy(), "month": months.get_indexer(rows["date"]),
                           "state": _state_codes(rows)})
@@ -134,8 +140,8 @@ def _simulate(rates: FlowRates, months: int, entry_multiplier: float, simulation
     draws = rng.gamma(np.broadcast_to(shapes, (simulations, *shapes.shape)) + 1e-12)
     draws = np.where(shapes > 0, draws, 0.0)
     sampled_p = draws / draws.sum(axis=2, keepdims=True)
-    entry_rate = rng.gamma(rates.entry_counts.to_numpy() + 0.5, 1.0 / rates.months,
-                           size=(simulations, n_states)) * entry_multiplier
+    entry_rate = rng.gamma(rates.entry_counts.to_numpy(), 1.0 / rates.months,
+                           size=(simulations, n_states)) * entry_multiplier  # a state nobody entered stays 0
     stocks = np.empty((simulations, months + 1, n_states))
     stocks[:, 0] = rates.stock.to_numpy()
     current = np.broadcast_to(rates.stock.to_numpy(), (simulations, n_states)).astype("int64")

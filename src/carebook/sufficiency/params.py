@@ -132,6 +132,14 @@ class SufficiencyParams(BaseModel):
         json_schema_extra={"source": "No national figure; a placeholder below the external price, to replace "
                                      "with the council's own cost"},
     )
+    snapshot_date: date | None = Field(
+        None,
+        description=(
+            "Date of the child-level snapshot tables and the forecast's start; by default "
+            "the last 31 March of the council's 903 extract."
+        ),
+        json_schema_extra={"source": "Analyst's choice (Nottingham: 31 March 2015, the date of its strategy's tables)"},
+    )
     forecast_reference_years: int = Field(
         3, ge=1, le=10,
         description="Years of 903 data before the forecast's start from which entry and transition rates are measured.",
