@@ -665,15 +665,6 @@ def compare(value: float, reference: float, tolerance: float = 0.0) -> str:
     return "higher than" if value > reference else "lower than"
 
 
-def latest(frame: pd.DataFrame, area_type: str, column: str, **where: str) -> float:
-    """The latest year's value of ``column`` for one area type (and optional filters)."""
-    rows = frame[frame["area_type"] == area_type]
-    for key, value in where.items():
-        rows = rows[rows[key] == value]
-    rows = rows.sort_values("time_period")
-    return float(rows[column].iloc[-1]) if len(rows) else np.nan
-
-
 # ---------------------------------------------------------------------------------------
 # The whole analysis for one council
 

@@ -298,3 +298,22 @@ def test_results_are_tidy(nottingham):
     assert set(results) >= {"sufficiency_cla_rates", "sufficiency_distance", "sufficiency_spend", "sufficiency_suppressed"}
     for name, frame in results.items():
         assert all(column == column.lower() and " " not in column for column in frame.columns), name
+
+
+def test_group_with_a_suppressed_member_is_missing_not_a_partial_sum(tables):
+    # City of London 2025: children looked after "c" (population 847); Westminster 186.
+    result = official.analyse(
+        "City and Westminster", ["E09000001", "E09000033"], ["201", "213"], "E13000001", "Inner London",
+        SufficiencyParams(), tables,
+    )
+    council = result.rates[result.rates["area_type"] == "council"].set_index("time_period")
+    assert math.isnan(council.loc["2025", "children_count"]) and math.isnan(council.loc["2025", "rate_per_10000"])
+    assert council.loc["2025", "population"] == 847 + 29_834
+    assert council.loc["2024", "children_count"] == one(
+        tables.cla, time_period="2024", new_la_code="E09000001", population_type=official.CLA_AT_31_MARCH
+    )["children_count"] + 174
+    listed = result.suppressed[(result.suppressed["table"] == official.CLA_FILE) & (result.suppressed["time_period"] == "2025")]
+    assert set(zip(listed["la_name"], listed["column"], listed["code"])) == {
+        ("City of London", "children_count", "c"),
+        ("City of London", "rate_per_10000", "c"),
+    }
