@@ -61,7 +61,7 @@ def empty_problems() -> pd.DataFrame:
 
 
 def _dates(frame: pd.DataFrame, field: str) -> tuple[pd.Series, pd.Series]:
-    parsed = pd.to_datetime(frame[field], format="%d/%m/%Y", errors="coerce")
+    parsed = pd.to_datetime(frame[field], format="%d/%m/%Y", errors="coerce").astype("datetime64[ns]")
     return parsed, frame[field].notna() & parsed.isna()
 
 

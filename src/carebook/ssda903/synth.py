@@ -1,0 +1,784 @@
+"""A synthetic SSDA903 extract calibrated to a council's published figures.
+
+How it is built (all steps vectorised with numpy; loops run over snapshot dates
+or over a handful of categories, never over children):
+
+1. **Periods of care.** Each simulated collection year has its calibrated number
+   of starts (:mod:`carebook.ssda903.calibration`), spread evenly over the year;
+   ages at entry follow national shares; lengths of stay are a mix of short stays
+   and long stays whose mean is set so the stock matches starts. A period ends at
+   the latest on the child's 18th birthday. Simulation begins 18 years before the
+   extract so children in care at its start have their history.
+2. **Stock at each snapshot date.** Dates are taken in order; at each, periods
+   are shortened (to end after the previous date) or extended (those that ended
+   since the previous date) so that exactly the target number is open. Earlier
+   dates are never disturbed, so every published 31 March figure is met exactly.
+3. **Re-entries.** About one start in eight is given to a child who left care
+   earlier (their date of birth is taken over), as in real returns.
+4. **Episodes.** Placement changes and legal-status changes split each period
+   into episodes; a *spell* is a run of episodes in one placement.
+5. **Placements at each snapshot date.** Each spell gets a cell: placement group
+   (fostering, residential, semi-independence, other), provider (in-house PR1 or
+   external) and location (inside or outside the council). At every snapshot date,
+   in order, the spells open that day are allocated so each target row (e.g.
+   "in-house fostering: 190, of whom 90 boys; 41 section 20 ...") is met exactly;
+   spells fixed at an earlier date keep their cell, and where they exceed a row
+   some of them move placement between the two dates (a new episode, RNE = P).
+   Allocation favours plausible ages (semi-independence only from 16,
+   residential mostly teenagers). Spells open on no snapshot date get cells from
+   age-based shares.
+6. **Codes.** PLACE codes follow the code list in force on each episode's DECOM
+   (Q1/Q2 before 1 April 2015, U1-U6 after; P2 to 27 October 2023, K3 from 28
+   October 2023; H5 to 31 March 2025); provider, reason for new episode, reason
+   ceased, category of need, ethnicity and postcode sectors (from
+   :func:`carebook.geo.sample_sectors`) are drawn to match.
+
+The generator's assumptions are listed in ``data/reference/assumptions/ssda903.yml``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from carebook.errors import InputError
+from carebook.ssda903 import codes
+from carebook.ssda903.calibration import Targets, calibration_targets
+from carebook.ssda903.extract import Extract
+from carebook.ssda903.params import LEGAL_STATUS_CODES, Snapshot
+
+GROUPS: tuple[str, ...] = ("fostering", "residential", "semi_independence", "other")
+F, R, S, O = range(4)
+PROVIDERS: tuple[str, ...] = ("in_house", "external")
+LOCATIONS: tuple[str, ...] = ("inside", "outside")
+N_CELLS = 16  # group x provider x location: cell = group * 4 + provider * 2 + location
+DAYS_PER_YEAR = 365.25
+WARM_UP_YEARS = 18
+UNSET = -1
+OPEN_END = np.iinfo("int64").max // 4
+
+#: Share (0-1) of children starting to be looked after by age band (years [from, to)).
+ENTRY_AGE_SHARES: dict[tuple[int, int], float] = {
+    (0, 1): 0.19, (1, 5): 0.15, (5, 10): 0.15, (10, 16): 0.33, (16, 18): 0.18,
+}  # fmt: skip
+SHORT_STAY_SHARE = 0.35
+"""Share (0-1) of periods of care that are short stays."""
+SHORT_STAY_MEAN_DAYS = 90.0
+"""Mean length of a short stay (days)."""
+RE_ENTRY_SHARE = 0.12
+"""Share (0-1) of starts that are a child's return to care."""
+MALE_SHARE = 0.56
+"""Share (0-1) of children looked after who are boys (DfE national, 31 March)."""
+PLACEMENT_MOVES_PER_YEAR = (0.30, 0.55)
+"""Placement changes a year (count) for children under 11 and aged 11 and over."""
+LEGAL_CHANGES_MEAN = 0.6
+"""Mean number of legal-status changes (count) in a period's first two years."""
+#: Default group shares (0-1) by age at spell start: rows = age bands of AGE_EDGES.
+AGE_EDGES = np.array([0, 1, 5, 10, 13, 16, 18])
+GROUP_BY_AGE = np.array([
+    # fostering residential semi other
+    [0.80, 0.00, 0.00, 0.20],  # under 1
+    [0.84, 0.00, 0.00, 0.16],  # 1-4
+    [0.90, 0.03, 0.00, 0.07],  # 5-9
+    [0.80, 0.12, 0.00, 0.08],  # 10-12
+    [0.68, 0.22, 0.00, 0.10],  # 13-15
+    [0.42, 0.18, 0.32, 0.08],  # 16-17
+])
+IN_HOUSE_SHARE = np.array([0.55, 0.20, 0.25, 0.50])
+"""Share (0-1) of each group's spells provided in-house (PR1), by default."""
+#: Rows of a snapshot are allocated group by group in this order (most age-bound first).
+ALLOCATION_ORDER = (S, R, O, F)
+#: Codes that replace a code no longer in use, for later episodes of the same placement.
+SUCCESSOR = {"Q1": "U3", "Q2": "U6", "P2": "K3", "H5": "K3"}
+REASON_PLACE_CHANGE_FROM = pd.Timestamp("2015-04-01")
+SGO_NEW_CODES_FROM = pd.Timestamp("2016-04-01")
+STAYING_PUT_FROM = pd.Timestamp("2016-04-01")
+ETHNIC_SHARES: dict[str, float] = {
+    "WBRI": 0.66, "WIRI": 0.005, "WIRT": 0.005, "WOTH": 0.05, "MWBC": 0.04, "MWBA": 0.01,
+    "MWAS": 0.01, "MOTH": 0.04, "AIND": 0.01, "APKN": 0.015, "ABAN": 0.005, "AOTH": 0.02,
+    "BCRB": 0.02, "BAFR": 0.04, "BOTH": 0.01, "CHNE": 0.002, "OOTH": 0.038, "REFU": 0.01,
+}  # fmt: skip
+
+
+# --------------------------------------------------------------------------- dates
+def _day(value) -> int:
+    """Days since 1 January 1970 of a date."""
+    return int(pd.Timestamp(value).to_datetime64().astype("datetime64[D]").astype("int64"))
+
+
+def _dates(days: np.ndarray) -> pd.Series:
+    """datetime64 from days since 1970 (OPEN_END and beyond -> NaT)."""
+    values = np.where(days >= OPEN_END, np.datetime64("NaT"), days.astype("datetime64[D]"))
+    return pd.Series(pd.to_datetime(values.astype("datetime64[ns]")))
+
+
+def _choice(rng: np.random.Generator, labels: list, probabilities: np.ndarray) -> np.ndarray:
+    """Row-wise draw of ``labels`` with probabilities (n x k, rows summing to > 0)."""
+    cumulative = np.cumsum(probabilities / probabilities.sum(axis=1, keepdims=True), axis=1)
+    picks = (rng.random(len(probabilities))[:, None] > cumulative).sum(axis=1)
+    return np.asarray(labels, dtype=object)[np.minimum(picks, len(labels) - 1)]
+
+
+def _draw(rng: np.random.Generator, labels: list, shares: list[float], n: int) -> np.ndarray:
+    """``n`` draws of ``labels`` with the same probabilities."""
+    p = np.asarray(shares, dtype=float)
+    return np.asarray(labels, dtype=object)[rng.choice(len(labels), size=n, p=p / p.sum())]
+
+
+# --------------------------------------------------------------------------- periods
+def _entry_ages(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Age at entry (days) drawn from ENTRY_AGE_SHARES, uniform within a band."""
+    bands = list(ENTRY_AGE_SHARES)
+    pick = rng.choice(len(bands), size=n, p=np.array(list(ENTRY_AGE_SHARES.values())))
+    low = np.array([b[0] for b in bands])[pick] * DAYS_PER_YEAR
+    high = np.array([b[1] for b in bands])[pick] * DAYS_PER_YEAR - 2
+    return (low + rng.random(n) * (high - low)).astype("int64")
+
+
+def _stay_lengths(rng: np.random.Generator, n: int, long_mean: float) -> np.ndarray:
+    """Lengths of stay (days): short stays with probability SHORT_STAY_SHARE, else long."""
+    short = rng.random(n) < SHORT_STAY_SHARE
+    mean = np.where(short, SHORT_STAY_MEAN_DAYS, long_mean)
+    return 1 + rng.exponential(mean).astype("int64")
+
+
+def _long_stay_mean(rng: np.random.Generator, days_per_start: float) -> float:
+    """Mean long stay (days) so that the average stay, capped at 18, is ``days_per_start``."""
+    ages = _entry_ages(rng, 20_000)
+    room = (18 * DAYS_PER_YEAR - ages).astype(float)
+    candidates = np.linspace(200, 6000, 59)
+    base = rng.exponential(1.0, size=20_000)
+    short = rng.random(20_000) < SHORT_STAY_SHARE
+    means = [np.minimum(np.where(short, SHORT_STAY_MEAN_DAYS * base, m * base), room).mean() for m in candidates]
+    return float(np.interp(days_per_start, means, candidates))
+
+
+def _periods(targets: Targets, first_year: int, rng: np.random.Generator) -> pd.DataFrame:
+    """Periods of care (start, end, dob as days) for every simulated collection year."""
+    starts = targets.starts
+    per_year = starts.to_numpy()
+    years = starts.index.to_numpy()
+    year_of = np.repeat(years, per_year)
+    year_start = np.array([_day(pd.Timestamp(y - 1, 4, 1)) for y in years])  # one per year
+    year_days = np.array([_day(pd.Timestamp(y, 3, 31)) for y in years]) - year_start + 1
+    index = np.searchsorted(years, year_of)
+    start = year_start[index] + (rng.random(len(year_of)) * year_days[index]).astype("int64")
+    ages = _entry_ages(rng, len(start))
+    dob = start - ages
+    published = targets.stock[targets.stock.index >= first_year]
+    days_per_start = float(published.mean() / starts[starts.index >= first_year].mean() * DAYS_PER_YEAR)
+    end = start + _stay_lengths(rng, len(start), _long_stay_mean(rng, days_per_start))
+    eighteenth = _eighteenth(dob)
+    return pd.DataFrame({"start": start, "end": np.minimum(end, eighteenth), "dob": dob,
+                         "eighteenth": eighteenth}).sort_values("start", kind="stable").reset_index(drop=True)
+
+
+def _eighteenth(dob: np.ndarray) -> np.ndarray:
+    """Day of the 18th birthday (days since 1970) for each date of birth."""
+    born = dob.astype("datetime64[D]")
+    years = born.astype("datetime64[Y]")
+    month_day = born - years.astype("datetime64[D]")
+    birthday = (years + 18).astype("datetime64[D]") + month_day
+    # 29 February births whose 18th year is not a leap year roll on to 1 March
+    return birthday.astype("int64")
+
+
+def match_stock(periods: pd.DataFrame, dates: list[int], totals: list[int], rng: np.random.Generator) -> pd.DataFrame:
+    """Shorten or extend periods so exactly ``totals[i]`` are open on ``dates[i]``
+    (open: start <= date < end). Dates are taken in order and a change never moves a
+    period's end to or before an earlier date, so earlier dates keep their counts."""
+    start = periods["start"].to_numpy()
+    end = periods["end"].to_numpy().copy()
+    eighteenth = periods["eighteenth"].to_numpy()
+    previous = np.iinfo("int64").min // 4
+    for day, total in zip(dates, totals):  # one pass per snapshot date
+        is_open = (start <= day) & (end > day)
+        count = int(is_open.sum())
+        if count > total:
+            low = np.maximum(start + 1, previous + 1)
+            candidates = np.flatnonzero(is_open & (low <= day))
+            pick = rng.choice(candidates, count - total, replace=False)
+            end[pick] = low[pick] + (rng.random(len(pick)) * (day - low[pick] + 1)).astype("int64")
+        elif count < total:
+            candidates = np.flatnonzero(~is_open & (end > previous) & (end <= day) & (start <= day)
+                                        & (eighteenth > day + 1))
+            if len(candidates) < total - count:
+                raise InputError(
+                    f"expected a reachable number of children looked after on "
+                    f"{pd.Timestamp(day, unit='D').date()}: {total} asked, at most "
+                    f"{count + len(candidates)} possible with the calibrated starts",
+                    where="ssda903.snapshots",
+                )
+            pick = rng.choice(candidates, total - count, replace=False)
+            stay = 1 + rng.exponential(DAYS_PER_YEAR, len(pick)).astype("int64")
+            end[pick] = np.minimum(day + stay, eighteenth[pick])
+        previous = day
+    return periods.assign(end=end)
+
+
+def link_re_entries(periods: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Give about RE_ENTRY_SHARE of periods to a child who left care at least 30
+    days before, with the nearest date of birth (which the returning period takes
+    over). Adds ``child`` (0, 1, ...)."""
+    n = len(periods)
+    child = np.arange(n)
+    dob = periods["dob"].to_numpy().copy()
+    start, end = periods["start"].to_numpy(), periods["end"].to_numpy()
+    later = np.flatnonzero(rng.random(n) < RE_ENTRY_SHARE)
+    earlier_pool = np.setdiff1d(np.arange(n), later)
+    order = earlier_pool[np.argsort(dob[earlier_pool], kind="stable")]
+    slot = np.clip(np.searchsorted(dob[order], dob[later]), 0, len(order) - 1)
+    earlier = order[slot]
+    new_dob = dob[earlier]
+    fits = ((end[earlier] + 30 <= start[later]) & (new_dob <= start[later])
+            & (end[later] <= _eighteenth(new_dob)))
+    pairs = pd.DataFrame({"later": later[fits], "earlier": earlier[fits]}).drop_duplicates("earlier")
+    child[pairs["later"].to_numpy()] = pairs["earlier"].to_numpy()
+    dob[pairs["later"].to_numpy()] = dob[pairs["earlier"].to_numpy()]
+    relabel = pd.factorize(child)[0]
+    return periods.assign(child=relabel, dob=dob, eighteenth=_eighteenth(dob))
+
+
+# --------------------------------------------------------------------------- episodes
+def _breaks(periods: pd.DataFrame, horizon: int, rng: np.random.Generator) -> pd.DataFrame:
+    """Episode starts: one S per period plus placement (P) and legal-status (L) changes."""
+    start = periods["start"].to_numpy()
+    stop = np.minimum(periods["end"].to_numpy(), horizon)
+    span = np.maximum(stop - start, 0)
+    age = (start - periods["dob"].to_numpy()) / DAYS_PER_YEAR
+    move_rate = np.where(age >= 11, PLACEMENT_MOVES_PER_YEAR[1], PLACEMENT_MOVES_PER_YEAR[0])
+    moves = rng.poisson(move_rate * span / DAYS_PER_YEAR)
+    legal = rng.poisson(LEGAL_CHANGES_MEAN, len(start)) * (span > 2)
+    kinds = []
+    for kind, counts, reach in (("P", moves, span), ("L", legal, np.minimum(span, 730))):
+        owner = np.repeat(np.arange(len(start)), counts)
+        room = np.maximum(reach[owner] - 1, 0)
+        day = start[owner] + 1 + (rng.random(len(owner)) * room).astype("int64")
+        kinds.append(pd.DataFrame({"period": owner, "decom": day, "kind": kind}))
+    first = pd.DataFrame({"period": np.arange(len(start)), "decom": start, "kind": "S"})
+    changes = pd.concat(kinds, ignore_index=True)
+    changes = changes[changes["decom"] < stop[changes["period"].to_numpy()]]
+    every = pd.concat([first, changes], ignore_index=True)
+    every = every.sort_values(["period", "decom", "kind"], kind="stable")  # "L" < "P" < "S"
+    every = every.drop_duplicates(["period", "decom"], keep="last")  # S, then P, wins a shared day
+    return every.reset_index(drop=True)
+
+
+def build_episodes(periods: pd.DataFrame, horizon: int, rng: np.random.Generator) -> pd.DataFrame:
+    """Episodes (period, decom, dec, kind, spell, ls) with DEC the next episode's
+    DECOM or the period's end, and spells numbered over the whole extract."""
+    episodes = _breaks(periods, horizon, rng)
+    period = episodes["period"].to_numpy()
+    decom = episodes["decom"].to_numpy()
+    last = np.r_[period[1:] != period[:-1], True]
+    dec = np.where(last, periods["end"].to_numpy()[period], np.r_[decom[1:], 0])
+    spell = np.cumsum(episodes["kind"].to_numpy() != "L") - 1
+    return episodes.assign(dec=dec, spell=spell, ls=_legal_statuses(episodes, periods, rng))
+
+
+def _legal_statuses(episodes: pd.DataFrame, periods: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+    """Legal status of each episode: a start status by age, advanced at each L change
+    (police protection / section 20 -> interim care order -> full care order ->
+    placement order for the young)."""
+    start_age = (periods["start"] - periods["dob"]).to_numpy() / DAYS_PER_YEAR
+    shares = np.select(
+        [start_age[:, None] < 1, start_age[:, None] < 10, start_age[:, None] < 16],
+        [np.array([[0.30, 0.45, 0.10, 0.15, 0.00]]), np.array([[0.45, 0.40, 0.05, 0.10, 0.00]]),
+         np.array([[0.60, 0.27, 0.03, 0.03, 0.07]])],
+        np.array([[0.78, 0.08, 0.00, 0.02, 0.12]]),
+    )
+    first = _choice(rng, ["V2", "C1", "L1", "L2", "J1"], shares)
+    is_change = (episodes["kind"] == "L").to_numpy().astype("int64")
+    running = np.cumsum(is_change)
+    stage = running - pd.Series(running - is_change).groupby(episodes["period"].to_numpy()).transform("first").to_numpy()
+    young = start_age < 6
+    status = first[episodes["period"].to_numpy()]
+    next_status = {"V2": "C1", "C1": "C2", "L1": "C1", "L2": "C1", "J1": "V2", "C2": "C2", "E1": "E1"}
+    for step in range(1, int(stage.max(initial=0)) + 1):  # a few stages, each over all rows
+        moving = stage >= step
+        status = np.where(moving, pd.Series(status).map(next_status).to_numpy(), status)
+        to_order = moving & (status == "C2") & young[episodes["period"].to_numpy()] & (stage > step)
+        status = np.where(to_order, "E1", status)
+    return status
+
+
+# --------------------------------------------------------------------------- cells
+def _age_band(age_years: np.ndarray) -> np.ndarray:
+    return np.clip(np.searchsorted(AGE_EDGES, age_years, side="right") - 1, 0, len(GROUP_BY_AGE) - 1)
+
+
+def cell_probabilities(age_years: np.ndarray, inside: tuple[float, float]) -> np.ndarray:
+    """Default probability (n x 16) of each cell for spells starting at these ages:
+    group by age, provider by group, location by provider (``inside`` = share placed
+    inside the council for in-house and for external placements)."""
+    group = GROUP_BY_AGE[_age_band(age_years)]
+    provider = np.stack([IN_HOUSE_SHARE, 1 - IN_HOUSE_SHARE], axis=1)  # group x provider
+    location = np.array([[inside[0], 1 - inside[0]], [inside[1], 1 - inside[1]]])  # provider x location
+    cells = group[:, :, None, None] * provider[None, :, :, None] * location[None, None, :, :]
+    return cells.reshape(len(age_years), N_CELLS)
+
+
+def _pick_cells(probabilities: np.ndarray, allowed: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Draw a cell per row among ``allowed`` cells (falling back to any allowed cell)."""
+    weights = probabilities * allowed[None, :]
+    empty = weights.sum(axis=1) == 0
+    weights[empty] = allowed.astype(float)
+    return _choice(rng, list(range(N_CELLS)), weights).astype("int64")
+
+
+def _row_cells(row) -> np.ndarray:
+    """Boolean mask (16) of the cells a snapshot row covers."""
+    cell = np.arange(N_CELLS)
+    mask = (cell // 4) == GROUPS.index(row.group)
+    if row.provider is not None:
+        mask &= ((cell // 2) % 2) == PROVIDERS.index(row.provider)
+    if row.location is not None:
+        mask &= (cell % 2) == LOCATIONS.index(row.location)
+    return mask
+
+
+def _age_weight(group: int, age: np.ndarray, provider: str | None) -> np.ndarray:
+    """How readily a child of this age (years) is allocated to a group at a snapshot."""
+    if group == S:
+        weight = np.where(age >= 16, 1.0, 1e-9)
+    elif group == R:
+        weight = np.select([age < 8, age < 12], [0.02, 0.3], 1.0)
+    elif group == O:
+        weight = np.where(age < 5, 1.0, 0.4)
+    else:
+        weight = np.where(age >= 16, 0.6, 1.0)
+    if provider == "in_house":
+        weight = weight / (1 + age / 6)  # in-house carers look after more of the youngest
+    return weight
+
+
+class _State:
+    """Mutable generation state: episodes and spell cells, updated snapshot by snapshot."""
+
+    def __init__(self, episodes: pd.DataFrame, periods: pd.DataFrame):
+        self.period = np.array(episodes["period"], dtype="int64")
+        self.decom = np.array(episodes["decom"], dtype="int64")
+        self.dec = np.array(episodes["dec"], dtype="int64")
+        self.kind = np.array(episodes["kind"], dtype=object)
+        self.spell = np.array(episodes["spell"], dtype="int64")
+        self.ls = np.array(episodes["ls"], dtype=object)
+        n_spells = int(self.spell.max()) + 1
+        self.cell = np.full(n_spells, UNSET)
+        self.locked = np.full(n_spells, UNSET)
+        self.dob = np.array(periods["dob"], dtype="int64")
+        self.child = np.array(periods["child"], dtype="int64")
+        self.sex = np.full(int(self.child.max()) + 1, "")
+
+    def open_on(self, day: int) -> np.ndarray:
+        return np.flatnonzero((self.decom <= day) & (self.dec > day))
+
+    def split(self, episodes: np.ndarray, day: int, rng: np.random.Generator) -> None:
+        """Start a new placement (new spell, RNE P) within each of these open episodes,
+        between the date its spell was fixed and ``day``; later episodes follow."""
+        if len(episodes) == 0:
+            return
+        spells = self.spell[episodes]
+        low = np.maximum(self.decom[episodes], self.locked[spells])
+        inside = low < day
+        cut = np.where(inside, low + 1 + (rng.random(len(episodes)) * (day - low)).astype("int64"),
+                       self.decom[episodes])
+        cut = np.minimum(cut, day)
+        new_ids = np.arange(len(self.cell), len(self.cell) + len(episodes))
+        self.cell = np.r_[self.cell, np.full(len(episodes), UNSET)]
+        self.locked = np.r_[self.locked, np.full(len(episodes), UNSET)]
+        new_of = np.full(len(self.cell), UNSET)
+        new_of[spells] = new_ids
+        cut_of = np.full(len(self.cell), OPEN_END)
+        cut_of[spells] = self.decom[episodes]
+        later = (new_of[self.spell] >= 0) & (self.decom > cut_of[self.spell])
+        self.spell[later] = new_of[self.spell[later]]
+        whole = episodes[cut == self.decom[episodes]]  # the placement changes where the episode starts
+        self.kind[whole] = "P"
+        self.spell[whole] = new_of[spells[cut == self.decom[episodes]]]
+        part = episodes[cut > self.decom[episodes]]
+        part_cut = cut[cut > self.decom[episodes]]
+        added = {
+            "period": self.period[part], "decom": part_cut, "dec": self.dec[part], "kind": np.full(len(part), "P", object),
+            "spell": new_of[self.spell[part]], "ls": self.ls[part],
+        }  # fmt: skip
+        self.dec[part] = part_cut
+        for name, values in added.items():
+            setattr(self, name, np.r_[getattr(self, name), values])
+        order = np.lexsort((self.decom, self.period))
+        for name in ("period", "decom", "dec", "kind", "spell", "ls"):
+            setattr(self, name, getattr(self, name)[order])
+
+
+def allocate_snapshot(state: _State, snapshot: Snapshot, inside: tuple[float, float],
+                      rng: np.random.Generator) -> None:
+    """Make the spells open on the snapshot date match its rows exactly (and its
+    total's remainder fall outside the rows); fix their cells from then on."""
+    day = _day(snapshot.date)
+    rows = snapshot.rows
+    masks = [_row_cells(row) for row in rows]
+    covered = np.any(masks, axis=0) if masks else np.zeros(N_CELLS, bool)
+    open_eps = state.open_on(day)
+    if snapshot.total is not None and len(open_eps) != snapshot.total:
+        raise InputError(f"expected {snapshot.total} children open on {snapshot.date}, the stock has "
+                         f"{len(open_eps)}", where="ssda903.snapshots")
+    spells = state.spell[open_eps]
+
+    def locked_in(mask: np.ndarray) -> np.ndarray:
+        cells = state.cell[state.spell[open_eps]]
+        return np.flatnonzero((state.locked[state.spell[open_eps]] != UNSET) & (cells >= 0)
+                              & mask[np.maximum(cells, 0)])
+
+    to_split = [locked_in(mask)[rng.permutation(len(locked_in(mask)))][: max(len(locked_in(mask)) - row.count, 0)]
+                for mask, row in zip(masks, rows)]
+    free_target = None if snapshot.total is None else snapshot.total - sum(row.count for row in rows)
+    free_locked = locked_in(~covered)
+    if free_target is not None and len(free_locked) > free_target:
+        to_split.append(rng.permutation(free_locked)[: len(free_locked) - free_target])
+    chosen = np.concatenate(to_split) if to_split else np.array([], dtype="int64")
+    if free_target is None:
+        after = [max(row.count - (len(locked_in(m)) - len(s)), 0) for m, s, row in zip(masks, to_split, rows)]
+        unlocked = len(open_eps) - sum(len(locked_in(m)) for m in masks) - len(free_locked) + len(chosen)
+        short = sum(after) - unlocked
+        if short > 0:
+            chosen = np.r_[chosen, rng.permutation(np.setdiff1d(free_locked, chosen))[:short]]
+    state.split(open_eps[chosen], day, rng)
+
+    open_eps = state.open_on(day)
+    spells = state.spell[open_eps]
+    age = (day - state.dob[state.period[open_eps]]) / DAYS_PER_YEAR
+    is_locked = state.locked[spells] != UNSET
+    available = ~is_locked
+    members: list[np.ndarray] = [np.array([], dtype="int64")] * len(rows)
+    order = sorted(range(len(rows)), key=lambda i: (ALLOCATION_ORDER.index(GROUPS.index(rows[i].group)),
+                                                     rows[i].provider != "in_house"))
+    for i in order:  # one pass per row of the snapshot (a handful)
+        row, mask = rows[i], masks[i]
+        already = np.flatnonzero(is_locked & mask[np.maximum(state.cell[spells], 0)])
+        need = row.count - len(already)
+        pool = np.flatnonzero(available)
+        if need > len(pool):
+            raise InputError(f"expected the snapshot rows of {snapshot.date} to fit the children in care; "
+                             f"row {row.group} needs {need} more than the {len(pool)} available",
+                             where="ssda903.snapshots")
+        weight = _age_weight(GROUPS.index(row.group), age[pool], row.provider)
+        keys = np.log(weight) + rng.gumbel(size=len(pool))
+        taken = pool[np.argsort(-keys, kind="stable")[:need]]
+        available[taken] = False
+        allowed = mask
+        chosen_cells = _pick_cells(cell_probabilities(age[taken], inside), allowed, rng)
+        state.cell[spells[taken]] = chosen_cells
+        members[i] = np.r_[already, taken]
+    rest = np.flatnonzero(available)
+    if len(rest):
+        current = state.cell[spells[rest]]
+        keep = (current >= 0) & ~covered[np.maximum(current, 0)]
+        redraw = rest[~keep]
+        state.cell[spells[redraw]] = _pick_cells(cell_probabilities(age[redraw], inside), ~covered, rng)
+    state.locked[spells] = day  # the last date the cell was fixed: later changes must come after it
+    for row, chosen_members in zip(rows, members):  # exact splits within each row
+        _split_row(state, row, open_eps[chosen_members], age[chosen_members], rng)
+
+
+def _split_row(state: _State, row, episodes: np.ndarray, age: np.ndarray, rng: np.random.Generator) -> None:
+    """Set the sex of the row's children and the legal status of its open episodes
+    to the row's splits: boys and girls at random; placement orders to the youngest,
+    then interim and full care orders, section 20 to the oldest (with noise)."""
+    if row.sex is not None:
+        children = state.child[state.period[episodes]][rng.permutation(len(episodes))]
+        state.sex[children] = np.where(np.arange(len(children)) < row.sex.male, "1", "2")
+    if row.legal_status is not None:
+        counts = row.legal_status.model_dump()
+        order = np.argsort(age + rng.normal(0, 3, len(age)), kind="stable")
+        sequence = ["placement_order", "interim_care_order", "full_care_order", "section_20"]
+        labels = np.concatenate([np.full(counts[k], LEGAL_STATUS_CODES[k], dtype=object) for k in sequence])
+        rest = len(episodes) - len(labels)
+        status = np.r_[labels, np.where(age[order][len(labels):] >= 10, "J1", "L2")[:rest]].astype(object)
+        state.ls[episodes[order]] = status
+
+
+# --------------------------------------------------------------------------- codes
+def _place_codes(group: np.ndarray, age: np.ndarray, start: np.ndarray, first_spell: np.ndarray,
+                 rng: np.random.Generator) -> np.ndarray:
+    """PLACE code of each spell from its group, age (years) and start (days)."""
+    n = len(group)
+    when = _dates(start)
+    new_foster = (when >= pd.Timestamp("2015-04-01")).to_numpy()
+    k3_era = (when >= pd.Timestamp("2023-10-28")).to_numpy()
+    h5_over = (when > pd.Timestamp("2025-03-31")).to_numpy()
+    relative = rng.random(n) < 0.15
+    u = rng.random(n)
+    foster_new = np.where(relative, np.select([u < 0.45, u < 0.5], ["U1", "U2"], "U3"),
+                          np.select([u < 0.40, u < 0.45], ["U4", "U5"], "U6"))
+    foster = np.where(new_foster, foster_new, np.where(relative, "Q1", "Q2"))
+    residential = _draw(rng, ["K2", "K1", "R1", "S1"], [0.88, 0.04, 0.04, 0.04], n)
+    semi = np.where(h5_over, "K3", np.where(k3_era, np.where(rng.random(n) < 0.6, "K3", "H5"),
+                                            np.where(rng.random(n) < 0.75, "H5", "P2")))
+    adoption = (age < 5) & ~first_spell & (rng.random(n) < 0.6)
+    other = np.where(adoption, _draw(rng, ["A3", "A4", "A5", "A6"], [0.05, 0.05, 0.3, 0.6], n), "P1")
+    special = rng.random(n)
+    other = np.where(~adoption & (age < 1) & (special < 0.25), "R3", other)
+    other = np.where(~adoption & (age >= 12) & (special > 0.90), "R5", other)
+    other = np.where(~adoption & (special > 0.80) & (special <= 0.85), "R2", other)
+    other = np.where(~adoption & (special > 0.85) & (special <= 0.88), "Z1", other)
+    other = np.where(~adoption & (special > 0.88) & (special <= 0.90), "T4", other)
+    other = np.where(~adoption & (age >= 16) & (special > 0.75) & (special <= 0.80), "P3", other)
+    return np.select([group == F, group == R, group == S], [foster, residential, semi], other).astype(object)
+
+
+def _provider_codes(place: np.ndarray, in_house: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """PLACE_PROVIDER of each spell (NA for T0-T4 and Z1)."""
+    n = len(place)
+    group = pd.Series(place).map(codes.placement_codes().set_index("code")["sufficiency_group"]).to_numpy()
+    external = np.select(
+        [group == "fostering", group == "residential"],
+        [_draw(rng, ["PR4", "PR5", "PR2"], [0.55, 0.35, 0.10], n), _draw(rng, ["PR4", "PR5", "PR2"], [0.85, 0.10, 0.05], n)],
+        _draw(rng, ["PR4", "PR5"], [0.8, 0.2], n),
+    )
+    provider = np.where(in_house, "PR1", external).astype(object)
+    adoption = np.isin(place, ["A3", "A4", "A5", "A6"])
+    provider = np.where(adoption, np.where(in_house, "PR1", "PR5"), provider)
+    provider = np.where(place == "P1", "PR0", provider)
+    provider = np.where(np.isin(place, ["R2", "R5"]), "PR3", provider)
+    provider = np.where(np.isin(place, list(codes.NO_PROVIDER_PLACEMENTS)), None, provider)
+    return provider
+
+
+def _in_use(place: np.ndarray, decom: np.ndarray) -> np.ndarray:
+    """Replace codes no longer in use on each episode's DECOM by their successor."""
+    table = codes.placement_codes().set_index("code")
+    valid_to = pd.Series(place).map(table["valid_to"]).to_numpy(dtype="datetime64[ns]")
+    when = _dates(decom).to_numpy()
+    ended = ~np.isnat(valid_to) & (when > valid_to)
+    return np.where(ended, pd.Series(place).map(SUCCESSOR).fillna(pd.Series(place)).to_numpy(), place)
+
+
+def _reasons_ceased(last: np.ndarray, aged_out: np.ndarray, age: np.ndarray, place: np.ndarray,
+                    when: pd.Series, rng: np.random.Generator) -> np.ndarray:
+    """REC of each episode: X1 within a period; for a period's last episode a reason
+    by age, placement and year."""
+    n = len(last)
+    recent = (when >= SGO_NEW_CODES_FROM).to_numpy()
+    sgo = np.where(recent, _draw(rng, ["E45", "E46", "E47", "E48"], [0.3, 0.1, 0.2, 0.4], n),
+                   _draw(rng, ["E43", "E44"], [0.4, 0.6], n))
+    young = _draw(rng, ["E4A", "E41", "SGO", "E13", "E8", "E3", "E4B"], [0.5, 0.08, 0.17, 0.05, 0.1, 0.05, 0.05], n)
+    young = np.where(young == "SGO", sgo, young)
+    older = _draw(rng, ["E4A", "E5", "E6", "E8", "E9", "E4B", "E13"], [0.35, 0.15, 0.05, 0.25, 0.05, 0.1, 0.05], n)
+    out = _draw(rng, ["E5", "E6", "E8", "E17"], [0.35, 0.1, 0.35, 0.2], n)
+    out = np.where((out == "E17") & ~(when >= STAYING_PUT_FROM).to_numpy(), "E8", out)
+    adopted = np.isin(place, ["A3", "A4", "A5", "A6"])
+    reason = np.select([aged_out, adopted, age < 16], [out, np.where(rng.random(n) < 0.5, "E11", "E12"), young],
+                       older)
+    return np.where(last, reason, "X1").astype(object)
+
+
+def _child_ids(rng: np.random.Generator, n: int) -> np.ndarray:
+    """``n`` distinct CHILD identifiers (7-digit numbers as text)."""
+    draws = rng.integers(1_000_000, 10_000_000, size=int(n * 1.3) + 100)
+    _, first = np.unique(draws, return_index=True)
+    unique = draws[np.sort(first)]
+    if len(unique) < n:
+        unique = np.r_[unique, np.setdiff1d(np.arange(1_000_000, 1_000_000 + 2 * n), unique)[: n - len(unique)]]
+    return unique[:n].astype(str)
+
+
+def assign_postcodes(council_codes: list[str], child_period: np.ndarray, spell_period: np.ndarray,
+                     spell_location: np.ndarray, spell_place: np.ndarray, far_share: float,
+                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """HOME_POST per period and PL_POST per spell: real postcode sectors from
+    :func:`carebook.geo.sample_sectors` — homes inside the council; placements
+    inside it (within 20 miles) or outside it (over 20 miles with probability
+    ``far_share``), as each spell's location says; placed with parents = home."""
+    from carebook import geo
+
+    homes = geo.sample_sectors(council_codes, len(child_period), rng).to_numpy().astype(object)
+    spell_home = pd.Series(homes[spell_period], dtype="string")
+    outside = spell_location == 1
+    placed = geo.sample_sectors(council_codes, len(spell_period), rng, homes=spell_home,
+                                over_20_miles=np.where(outside, far_share, 0.0),
+                                inside_council=np.where(outside, 0.0, 1.0)).to_numpy().astype(object)
+    for attempt in range(6):  # a few redraws of placements that fell on the wrong side of the boundary
+        is_inside = geo.sector_local_authority(pd.Series(placed, dtype="string")).isin(council_codes).to_numpy()
+        wrong = np.flatnonzero(is_inside == outside)
+        if len(wrong) == 0:
+            break
+        far = np.where(outside[wrong], 1.0 if attempt % 2 else 0.0, 0.0)
+        placed[wrong] = geo.sample_sectors(council_codes, len(wrong), rng, homes=spell_home.iloc[wrong],
+                                           over_20_miles=far,
+                                           inside_council=np.where(outside[wrong], 0.0, 1.0)).to_numpy()
+    placed = np.where(spell_place == "P1", homes[spell_period], placed)
+    return homes, placed
+
+
+# --------------------------------------------------------------------------- generate
+def _resolve(council):
+    if isinstance(council, str):
+        from carebook.params import load_council
+
+        return load_council(council)
+    return council
+
+
+def _stock_dates(targets: Targets, start_year: int, end_year: int) -> tuple[list[int], list[int]]:
+    """Dates (days) and totals the stock is matched to: every 31 March of the extract
+    (published or interpolated) and every snapshot date with a total."""
+    totals = {_day(pd.Timestamp(y, 3, 31)): int(targets.stock[y]) for y in range(start_year, end_year + 1)}
+    first, last = _day(pd.Timestamp(start_year - 1, 4, 1)), _day(pd.Timestamp(end_year, 3, 31))
+    for snap in targets.snapshots:
+        if snap.total is not None and first <= _day(snap.date) <= last:
+            totals[_day(snap.date)] = snap.total
+    ordered = sorted(totals)
+    return ordered, [totals[d] for d in ordered]
+
+
+def generate(council, start_year: int | None = None, end_year: int | None = None,
+             seed: int | None = None) -> Extract:
+    """A synthetic 903 extract for ``council`` (a Council or a name/slug/code) over
+    collection years ``start_year`` to ``end_year`` (years ending 31 March; defaults
+    from the council's ``ssda903`` section), deterministic under ``seed``.
+
+    At every 31 March of the span the children looked after equal the published
+    DfE figure (interpolated in unpublished years) and, where published, the
+    placement groups; the council's own snapshots are reproduced exactly.
+    """
+    council = _resolve(council)
+    params = council.ssda903
+    start_year = params.synth_start_year if start_year is None else start_year
+    end_year = params.synth_end_year if end_year is None else end_year
+    seed = params.seed if seed is None else seed
+    if end_year < start_year:
+        raise InputError(f"expected the last year {end_year} not before the first {start_year}", where="years")
+    rng = np.random.default_rng(seed)
+    first_sim = start_year - WARM_UP_YEARS
+    targets = calibration_targets(council, first_sim, end_year)
+    window_start, window_end = codes.year_span(start_year)[0], codes.year_span(end_year)[1]
+    horizon = _day(window_end) + 1
+
+    periods = _periods(targets, start_year, rng)
+    dates, totals = _stock_dates(targets, start_year, end_year)
+    periods = match_stock(periods, dates, totals, rng)
+    periods = link_re_entries(periods, rng)
+    state = _State(build_episodes(periods, horizon, rng), periods)
+    state.sex = np.where(rng.random(len(state.sex)) < MALE_SHARE, "1", "2").astype(object)
+    inside = (min(0.95, targets.inside_share + 0.35),
+              float(np.clip((targets.inside_share - 0.45 * min(0.95, targets.inside_share + 0.35)) / 0.55, 0.03, 0.9)))
+    in_window = [s for s in targets.snapshots if window_start.date() <= s.date <= window_end.date()]
+    for snapshot in in_window:  # in date order; each fixes the spells open that day
+        allocate_snapshot(state, snapshot, inside, rng)
+
+    spell_ids = np.arange(len(state.cell))
+    first_row = pd.Series(np.arange(len(state.spell))).groupby(state.spell).first().reindex(spell_ids).to_numpy()
+    spell_start = state.decom[first_row]
+    spell_period = state.period[first_row]
+    spell_age = (spell_start - state.dob[spell_period]) / DAYS_PER_YEAR
+    unset = state.cell == UNSET
+    state.cell[unset] = _pick_cells(cell_probabilities(spell_age[unset], inside), np.ones(N_CELLS, bool), rng)
+    group, in_house = state.cell // 4, (state.cell // 2) % 2 == 0
+    location = state.cell % 2
+    first_spell = state.kind[first_row] == "S"
+    place = _place_codes(group, spell_age, spell_start, first_spell, rng)
+    provider = _provider_codes(place, in_house, rng)
+    far_share = float(min(0.95, targets.over_20_share / max(1 - targets.inside_share, 0.05)))
+    homes, placed = assign_postcodes(council.codes, periods["child"].to_numpy(), spell_period, location, place,
+                                     far_share, rng)
+    urn = np.where(np.isin(place, ["K1", "K2", "K3"]),
+                   np.char.add("SC", rng.integers(100_000, 1_000_000, len(place)).astype(str)), "XXXXXXX")
+
+    return _assemble(council, state, periods, place, provider, homes, placed, urn, window_start, window_end,
+                     seed, targets, rng)
+
+
+def _assemble(council, state: _State, periods: pd.DataFrame, place, provider, homes, placed, urn,
+              window_start: pd.Timestamp, window_end: pd.Timestamp, seed: int, targets: Targets,
+              rng: np.random.Generator) -> Extract:
+    """Turn the generation state into the canonical header and episodes frames."""
+    n = len(state.period)
+    spell = state.spell
+    decom_days, dec_days = state.decom, state.dec
+    last = np.r_[state.period[1:] != state.period[:-1], True]
+    end_of_period = periods["end"].to_numpy()[state.period]
+    aged_out = last & (end_of_period >= periods["eighteenth"].to_numpy()[state.period])
+    age_at_dec = (dec_days - state.dob[state.period]) / DAYS_PER_YEAR
+    episode_place = _in_use(place[spell], decom_days)
+    rec = _reasons_ceased(last, aged_out, age_at_dec, episode_place, _dates(dec_days), rng)
+    rne = np.where(state.kind == "S", "S", np.where(state.kind == "L", "L",
+                                                    np.where(rng.random(n) < 0.1, "T", "P")))
+    decom = _dates(decom_days)
+    reason_change = np.where(np.isin(rne, ["P", "T"]) & (decom >= REASON_PLACE_CHANGE_FROM).to_numpy(),
+                             _draw(rng, ["CARPL", "CREQB", "CHILD", "LAREQ", "PLACE", "OTHER", "CLOSE", "STAND"],
+                                   [0.4, 0.12, 0.1, 0.15, 0.08, 0.08, 0.05, 0.02], n), None)
+    start_age = (periods["start"] - periods["dob"]).to_numpy() / DAYS_PER_YEAR
+    cin_young = [0.66, 0.04, 0.04, 0.06, 0.12, 0.01, 0.01, 0.06]
+    cin_teen = [0.45, 0.05, 0.03, 0.12, 0.20, 0.10, 0.01, 0.04]
+    cin = _choice(rng, list(codes.CIN), np.where(start_age[:, None] >= 11, cin_teen, cin_young))
+    child_ids = _child_ids(rng, int(state.child.max()) + 1)
+    dec = _dates(dec_days)
+    episodes = pd.DataFrame({
+        "CHILD": child_ids[state.child[state.period]], "DECOM": decom, "RNE": rne, "LS": state.ls,
+        "CIN": cin[state.period], "PLACE": episode_place, "PLACE_PROVIDER": provider[spell], "DEC": dec,
+        "REC": rec, "REASON_PLACE_CHANGE": reason_change, "HOME_POST": homes[state.period],
+        "PL_POST": placed[spell], "URN": urn[spell],
+    })  # fmt: skip
+    keep = (episodes["DECOM"] <= window_end) & (episodes["DEC"].isna() | (episodes["DEC"] >= window_start))
+    episodes = episodes[keep.to_numpy()]
+    still_open = (episodes["DEC"] > window_end).fillna(False)
+    episodes = episodes.assign(DEC=episodes["DEC"].mask(still_open), REC=episodes["REC"].mask(still_open))
+    episodes = (episodes.astype({c: "string" for c in codes.EPISODE_COLUMNS if c not in codes.EPISODE_DATES})
+                .sort_values(["CHILD", "DECOM"], kind="stable").reset_index(drop=True))
+    children = np.arange(len(child_ids))
+    dob = pd.Series(state.dob[periods.groupby("child")["start"].idxmin().reindex(children).to_numpy()])
+    header = pd.DataFrame({
+        "CHILD": child_ids, "SEX": state.sex, "DOB": _dates(dob.to_numpy()),
+        "ETHNIC": _draw(rng, list(ETHNIC_SHARES), list(ETHNIC_SHARES.values()), len(children)),
+        "UPN": None, "MOTHER": None, "MC_DOB": pd.NaT,
+    })  # fmt: skip
+    header = (header[header["CHILD"].isin(episodes["CHILD"])]
+              .astype({"CHILD": "string", "SEX": "string", "ETHNIC": "string", "UPN": "string", "MOTHER": "string"})
+              .assign(MC_DOB=lambda f: pd.to_datetime(f["MC_DOB"]))
+              .sort_values("CHILD", kind="stable").reset_index(drop=True))
+    own = [s for s in council.ssda903.snapshots]
+    seeded = f" and to the council's published figures ({', '.join(s.source for s in own)})" if own else ""
+    return Extract(
+        header=header,
+        episodes=episodes,
+        is_synthetic=True,
+        source=(f"synthetic extract calibrated to DfE figures for {council.name}{seeded}, seed {seed}; "
+                f"not real children"),
+        start=window_start,
+        end=window_end,
+    )
+
+
+def write_extract(extract: Extract, out_dir: Path | str) -> list[Path]:
+    """Write one folder per collection year (named by the year ending 31 March, e.g.
+    ``2015/`` for 1 April 2014 - 31 March 2015) holding ``header.csv`` and
+    ``episodes.csv`` as a council submits them: 903 column order, dates dd/mm/yyyy,
+    the episodes open at any time in that year, an episode ceasing after 31 March
+    shown open (DEC and REC blank), and the header rows of those children.
+    Returns the folders written."""
+    out = Path(out_dir)
+    first_year = int(extract.start.year) + 1
+    last_year = int(extract.end.year)
+    episodes, header = extract.episodes, extract.header
+    written = []
+    for year in range(first_year, last_year + 1):  # one pass per collection year
+        year_start, year_end = codes.year_span(year)
+        in_year = (episodes["DECOM"] <= year_end) & (episodes["DEC"].isna() | (episodes["DEC"] >= year_start))
+        rows = episodes[in_year.to_numpy()]
+        later = (rows["DEC"] > year_end).fillna(False)
+        rows = rows.assign(DEC=rows["DEC"].mask(later), REC=rows["REC"].mask(later))
+        folder = out / codes.year_label(year)
+        folder.mkdir(parents=True, exist_ok=True)
+        _as_text(rows, codes.EPISODE_COLUMNS, codes.EPISODE_DATES).to_csv(folder / "episodes.csv", index=False)
+        people = header[header["CHILD"].isin(rows["CHILD"])]
+        _as_text(people, codes.HEADER_COLUMNS, codes.HEADER_DATES).to_csv(folder / "header.csv", index=False)
+        written.append(folder)
+    return written
+
+
+def _as_text(frame: pd.DataFrame, columns: tuple[str, ...], dates: tuple[str, ...]) -> pd.DataFrame:
+    """Columns in 903 order as text, dates dd/mm/yyyy, blanks empty."""
+    text = {c: (frame[c].dt.strftime("%d/%m/%Y") if c in dates else frame[c]).astype("string").fillna("")
+            for c in columns}
+    return pd.DataFrame(text)
