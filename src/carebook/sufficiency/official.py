@@ -870,8 +870,8 @@ def suppressed_summary(suppressed: pd.DataFrame, year: str) -> pd.DataFrame:
 
 
 def assumptions_table(params: SufficiencyParams) -> pd.DataFrame:
-    """The council's sufficiency parameters: name, value, description and source."""
-    fields = type(params).model_fields
+    """The council's placement targets (shares 0-1): name, value, description and source."""
+    fields = {name: type(params).model_fields[name] for name in (f"target_{key}" for key in TARGETS)}
     return pd.DataFrame(
         {
             "Parameter": list(fields),

@@ -137,3 +137,12 @@ def test_target_line_only_with_a_target(nottingham):
     with_target = official_charts.within_20_trend(nottingham.distance, 0.85).to_dict()
     without = official_charts.within_20_trend(nottingham.distance, None).to_dict()
     assert "layer" in with_target and "layer" not in without
+
+
+def test_assumptions_table_is_the_targets_only():
+    table = official.assumptions_table(load_council("nottingham").sufficiency)
+    assert list(table["Parameter"]) == [
+        "target_all_within_20_miles", "target_fostering_within_20_miles",
+        "target_residential_within_20_miles", "target_fostering_in_house",
+    ]
+    assert list(table["Value"]) == ["85%", "90%", "80%", "50%"]
