@@ -45,7 +45,7 @@ def within_child_cumsum(values: np.ndarray, first: np.ndarray, counts: np.ndarra
     return total - np.repeat(total[first] - values[first], counts)
 
 
-def national_extract(children: int, episodes_a_child: float = 7.55, seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+def national_extract(children: int, episodes_a_child: float = 7.65, seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A valid 903 header and episodes (typed) for ``children`` children, vectorised.
 
     Each child's episodes are chained (DEC of one = DECOM of the next, REC X1) with a

@@ -108,6 +108,11 @@ def funnel_counts(
     (children; #4-#6 are averages a year and not whole numbers).
     """
     entries = care_entries(header, episodes, params)
+    entries = entries.assign(DECOM=entries["DECOM"].astype("datetime64[ns]"))
+    periods = periods.assign(
+        period_start=periods["period_start"].astype("datetime64[ns]"),
+        period_end=periods["period_end"].astype("datetime64[ns]"),
+    )
     in_period = pd.merge_asof(
         entries.sort_values("DECOM"),
         periods.sort_values("period_start"),
