@@ -8,7 +8,7 @@ import pandas as pd
 
 from carebook.flow.calibrate import OfficialBase, base_from_official, cost_per_care_episode_from_official
 from carebook.flow.model import FlowRates, base_rates, project
-from carebook.flow.params import BaseYearFlows, FlowParams
+from carebook.flow.params import BaseYearFlows, ChangePhasing, FlowParams
 from carebook.flow.savings import savings_by_year
 from carebook.flow.scenarios import Scenario, scenario_from_params
 
@@ -36,7 +36,7 @@ def run_flow_model(council) -> FlowRun:
     base = params.base if official is None else official.base
     if params.cost_per_care_episode_gbp is not None:
         cost = params.cost_per_care_episode_gbp
-        cost_source = f"{council.name} parameter file (flow_model.cost_per_care_episode_gbp)"
+        cost_source = f"{council.source_file} (flow_model.cost_per_care_episode_gbp)"
     else:
         cost, cost_source = cost_per_care_episode_from_official(council)
     rates = base_rates(base, params.repeat_referral_weight)
@@ -91,6 +91,4 @@ def assumptions_table(run: FlowRun, council_file: str | None) -> pd.DataFrame:
 
 
 def _source_phasing() -> str:
-    from carebook.flow.params import ChangePhasing
-
     return ChangePhasing.model_fields["direct_entry"].json_schema_extra["source"]

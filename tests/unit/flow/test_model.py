@@ -8,9 +8,8 @@ import pytest
 
 from carebook.flow.model import base_rates, project, projection_table, stage_balance
 from carebook.flow.params import BaseYearFlows
-from carebook.flow.scenarios import Change, Scenario
+from carebook.flow.scenarios import Change, Scenario, scenario_from_params
 from carebook.params import load_council
-from carebook.flow.scenarios import scenario_from_params
 
 #: Seed 004, "Conclusion / outcomes for children": the projection table.
 SEED_TABLE = {
