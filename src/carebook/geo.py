@@ -54,12 +54,15 @@ def normalise_sector(values: pd.Series | Sequence[str | None]) -> pd.Series:
     their sector. Anything that is not a postcode or sector becomes NA (counted
     as unmatched by the callers, never dropped).
     """
-    text = pd.Series(values, dtype="string").str.upper().str.replace(r"\s+", "", regex=True)
+    given = pd.Series(values, dtype="string")
+    codes, uniques = pd.factorize(given)  # each distinct value is parsed once
+    text = pd.Series(uniques, dtype="string").str.upper().str.replace(r"\s+", "", regex=True)
     full = text.str.fullmatch(rf"{_OUTWARD}[0-9][A-Z]{{2}}").fillna(False)
     sector_only = text.str.fullmatch(rf"{_OUTWARD}[0-9]").fillna(False)
     compact = text.where(~full, text.str.slice(0, -2)).where(full | sector_only)
-    out = compact.str.slice(0, -1) + " " + compact.str.slice(-1)
-    return pd.Series(out.array, index=_index_of(values), dtype="string")
+    parsed = (compact.str.slice(0, -1) + " " + compact.str.slice(-1)).to_numpy(dtype=object, na_value=None)
+    out = np.where(codes >= 0, parsed[np.maximum(codes, 0)] if len(parsed) else None, None)
+    return pd.Series(out, index=_index_of(values), dtype="string")
 
 
 def _cache_dir() -> Path:

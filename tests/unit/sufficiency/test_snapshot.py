@@ -116,3 +116,57 @@ def test_no_identifier_in_the_tables(at_march_2015):
               snap.gender_by_provision(at_march_2015), snap.legal_status_by_provision(at_march_2015)]
     for table in tables:
         assert not {"CHILD", "DOB", "HOME_POST", "PL_POST"} & set(table.columns)
+
+
+# --- Nottingham's tables at 31.03.2015 (seed 003) from the calibrated synthetic extract -------
+
+@pytest.fixture(scope="module")
+def nottingham_2015() -> pd.DataFrame:
+    from carebook.params import load_council
+    from carebook.ssda903 import load_for_council
+
+    extract = load_for_council(load_council("nottingham"))
+    return snap.in_care_on(extract.episodes, extract.header, [MARCH_2015])
+
+
+def test_nottingham_in_house_and_external_at_31_march_2015(nottingham_2015):
+    table = snap.crosstab(snap.by_provision(nottingham_2015), "provision")
+    assert table.sum(axis=1).to_dict() == {
+        "In-house fostering": 190, "External fostering": 222, "In-house residential": 16,
+        "External residential": 56, "In-house semi-independence": 8, "External semi-independence": 31,
+    }
+    shares = snap.by_provision(nottingham_2015).set_index(["placement_group", "provision"])["share"]
+    assert round(shares[("fostering", "in_house")], 2) == 0.46
+    assert round(shares[("residential", "in_house")], 2) == 0.22
+    assert round(shares[("semi_independence", "in_house")], 2) == 0.21
+    # DfE counts 578 children looked after on the day (413 fostered; the strategy says 412)
+    assert len(nottingham_2015) == 578
+
+
+def test_nottingham_gender_table_at_31_march_2015(nottingham_2015):
+    table = snap.crosstab(snap.gender_by_provision(nottingham_2015), "sex")
+    assert table[["male", "female"]].to_dict("index") == {
+        "In-house fostering": {"male": 90, "female": 100},
+        "External fostering": {"male": 95, "female": 127},
+        "In-house residential": {"male": 9, "female": 7},
+        "External residential": {"male": 33, "female": 23},
+        "In-house semi-independence": {"male": 4, "female": 4},
+        "External semi-independence": {"male": 15, "female": 16},
+    }
+
+
+def test_nottingham_legal_status_table_at_31_march_2015(nottingham_2015):
+    table = snap.crosstab(snap.legal_status_by_provision(nottingham_2015), "legal_status")
+    columns = ["section_20", "full_care_order", "interim_care_order", "placement_order"]
+    assert table[columns].to_numpy().tolist() == [
+        [41, 59, 45, 45],   # in-house fostering
+        [36, 130, 24, 32],  # external fostering
+        [6, 10, 0, 0],      # in-house residential
+        [31, 24, 1, 0],     # external residential
+        [6, 2, 0, 0],       # in-house semi-independence
+        [19, 10, 2, 0],     # external semi-independence
+    ]
+    assert table.index.tolist() == [
+        "In-house fostering", "External fostering", "In-house residential", "External residential",
+        "In-house semi-independence", "External semi-independence"]
+    assert (table["other"] == 0).all()

@@ -1,0 +1,470 @@
+"""The child-level (SSDA903) section of the sufficiency page: the analysis run for a
+council, the tables readers see (with small counts suppressed), charts, glued
+figures and the saved results.
+
+Nothing here carries a CHILD id, date of birth or postcode to the page or the
+results: every table is a count of children by group, and every count of 1 to
+``threshold - 1`` children is suppressed (with secondary suppression) where it
+is shown or saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from carebook.charts import PALETTE
+from carebook.disclosure import suppress_table, suppression_mask
+from carebook.errors import InputError
+from carebook.sufficiency import distance, forecast, snapshot
+from carebook.sufficiency.params import SufficiencyParams
+
+if TYPE_CHECKING:
+    from carebook.params import Council
+    from carebook.ssda903 import Extract
+
+GROUP_LABELS = {"fostering": "Fostering", "residential": "Residential", "semi_independence": "Semi-independence",
+                "other": "Other", "all": "All children"}
+PROVISION_LABELS = {"in_house": "In-house", "external": "External"}
+LEGAL_LABELS = {"section_20": "Section 20 (voluntary)", "full_care_order": "Full care order",
+                "interim_care_order": "Interim care order", "placement_order": "Placement order", "other": "Other"}
+SEX_LABELS = {"male": "Male", "female": "Female", "unknown": "Unknown"}
+
+
+@dataclass(frozen=True)
+class ChildLevelSufficiency:
+    """Everything the child-level section shows, for one council on one date.
+
+    on: snapshot date; source / is_synthetic: where the 903 data come from;
+    threshold: suppression threshold (children). Tables are counts of children
+    (see :mod:`carebook.sufficiency.snapshot` / ``distance`` / ``forecast``).
+    """
+
+    on: pd.Timestamp
+    source: str
+    is_synthetic: bool
+    threshold: int
+    groups: pd.DataFrame
+    provision: pd.DataFrame
+    gender: pd.DataFrame
+    legal_status: pd.DataFrame
+    age_bands: pd.DataFrame
+    age_at_placement: pd.DataFrame
+    within_20: pd.DataFrame
+    within_20_trend: pd.DataFrame
+    boundary: pd.DataFrame
+    stock_history: pd.DataFrame
+    rates: forecast.FlowRates
+    forecast_groups: pd.DataFrame
+    forecast_total: pd.DataFrame
+    capacity: pd.Series
+    gap: pd.DataFrame
+    dfe: dict[str, float | None]
+
+
+def snapshot_date(params: SufficiencyParams, extract: "Extract") -> pd.Timestamp:
+    """The date of the tables: the council's ``snapshot_date``, else the extract's last 31 March."""
+    if params.snapshot_date is not None:
+        on = pd.Timestamp(params.snapshot_date)
+    else:
+        end = pd.Timestamp(extract.end)
+        on = snapshot.march_31(end.year if (end.month, end.day) >= (3, 31) else end.year - 1)
+    if not pd.Timestamp(extract.start) <= on <= pd.Timestamp(extract.end):
+        raise InputError(f"expected a snapshot date inside the 903 extract ({pd.Timestamp(extract.start):%d/%m/%Y} "
+                         f"to {pd.Timestamp(extract.end):%d/%m/%Y}), got {on:%d/%m/%Y}",
+                         where="sufficiency.snapshot_date")
+    return on
+
+
+def local_shares(params: SufficiencyParams, within_20: pd.DataFrame) -> pd.Series:
+    """Share of each group to be placed within 20 miles (0-1): the council's target for the
+    group, else its overall target, else the share measured on the snapshot date."""
+    measured = within_20.set_index("placement_group")["share_within_20_miles"]
+    targets = distance.targets_within_20_miles(params)
+    overall = targets[distance.ALL]
+    return pd.Series({
+        group: next(v for v in (targets.get(group), overall, measured.get(group), 1.0) if v is not None and v == v)
+        for group in snapshot.PROVISION_GROUPS
+    }, dtype="float64")
+
+
+def dfe_figures(council: "Council", year: int) -> dict[str, float | None]:
+    """DfE's published children looked after at 31 March ``year`` and foster placements
+    (None where unpublished or the official statistics are not available)."""
+    from carebook.ssda903 import calibration  # noqa: PLC0415 - reads official statistics
+
+    try:
+        numbers = calibration.official_numbers(council)
+        placements = calibration.official_placements(council)
+    except InputError:
+        return {"children": None, "fostering": None}
+    stock = numbers.loc[numbers["year"] == year, "children_at_31_march"]
+    fostered = placements.loc[(placements["year"] == year) & (placements["group"] == "fostering"), "children"]
+    return {"children": float(stock.iloc[0]) if len(stock) else None,
+            "fostering": float(fostered.iloc[0]) if len(fostered) else None}
+
+
+def analyse(council: "Council", extract: "Extract") -> ChildLevelSufficiency:
+    """Run the child-level analysis for a council on its 903 extract."""
+    params = council.sufficiency
+    on = snapshot_date(params, extract)
+    reference_start = max(on - pd.DateOffset(years=params.forecast_reference_years), pd.Timestamp(extract.start))
+    months = snapshot.month_ends(reference_start, on)
+    rows = snapshot.in_care_on(extract.episodes, extract.header, months)
+    today = rows[rows["date"] == on]
+    provision = snapshot.by_provision(today)
+    within_20 = distance.within_20_miles(today, params)
+    rates = forecast.rates_from_month_ends(rows, months)
+    projection = forecast.project(rates, params.forecast_years, simulations=params.forecast_simulations,
+                                  band=params.forecast_band)
+    groups = forecast.totals(projection)
+    in_house_now = provision[provision["provision"] == "in_house"].set_index(
+        provision.loc[provision["provision"] == "in_house", "placement_group"].astype("string"))["children"]
+    capacity = forecast.own_capacity(params, in_house_now)
+    return ChildLevelSufficiency(
+        on=on, source=extract.source, is_synthetic=extract.is_synthetic, threshold=params.suppression_threshold,
+        groups=snapshot.by_placement_group(today),
+        provision=provision,
+        gender=snapshot.gender_by_provision(today),
+        legal_status=snapshot.legal_status_by_provision(today),
+        age_bands=snapshot.age_bands_over_time(rows),
+        age_at_placement=snapshot.age_at_placement(
+            snapshot.new_placements(extract.episodes, extract.header, months[0] + pd.Timedelta(days=1), on)),
+        within_20=within_20,
+        within_20_trend=distance.within_20_miles(rows, params),
+        boundary=distance.outside_boundary(today, council.codes),
+        stock_history=snapshot.by_placement_group(rows),
+        rates=rates,
+        forecast_groups=groups,
+        forecast_total=forecast.totals(projection, by=None),
+        capacity=capacity,
+        gap=forecast.placement_gap(groups, params, capacity, local_shares(params, within_20), rates.start),
+        dfe=dfe_figures(council, on.year) if (on.month, on.day) == (3, 31) else {"children": None, "fostering": None},
+    )
+
+
+# --- tables for readers (suppressed) -------------------------------------------------------
+
+
+def _labelled_rows(table: pd.DataFrame) -> pd.Series:
+    return (table["provision"].astype("string").map(PROVISION_LABELS) + " "
+            + table["placement_group"].astype("string").map(GROUP_LABELS).str.lower())
+
+
+def provision_display(result: ChildLevelSufficiency) -> pd.DataFrame:
+    """In-house vs external by group as the strategy prints it: children and share, small
+    counts suppressed (a suppressed count's share is suppressed too)."""
+    counts = (result.provision.pivot(index="placement_group", columns="provision", values="children")
+              .reindex(index=list(snapshot.PROVISION_GROUPS), columns=["in_house", "external"]))
+    counts.index = counts.index.map(GROUP_LABELS)
+    shown = suppress_table(counts.rename(columns=PROVISION_LABELS), result.threshold, total_row=True)
+    shares = counts.div(counts.sum(axis=1).where(lambda s: s > 0), axis=0)
+    for key, label in PROVISION_LABELS.items():
+        text = shares[key].map(lambda v: "" if v != v else f"{v:.0%}")
+        shown.insert(shown.columns.get_loc(label) + 1, f"{label} share",
+                     text.reindex(shown.index).fillna("").mask(shown[label] == "c", "c"))
+    return shown.rename_axis("Placement group").reset_index()
+
+
+def crosstab_display(table: pd.DataFrame, column: str, labels: dict[str, str], threshold: int) -> pd.DataFrame:
+    """A provision-by-``column`` crosstab (e.g. sex, legal status) with totals, suppressed."""
+    wide = (table.assign(row=_labelled_rows(table))
+            .pivot_table(index="row", columns=column, values="children", aggfunc="sum", observed=False, sort=False)
+            .rename_axis(index=None, columns=None))
+    wide = wide.loc[:, wide.sum() > 0] if len(wide.columns) > 2 else wide
+    wide.columns = [labels.get(str(c), str(c)) for c in wide.columns]
+    return suppress_table(wide.astype("int64"), threshold).rename_axis("Provision").reset_index()
+
+
+def within_20_display(result: ChildLevelSufficiency) -> pd.DataFrame:
+    """Share within 20 miles by group against target, with unknown distances counted."""
+    table = result.within_20
+    counts = table.set_index(table["placement_group"].map(GROUP_LABELS))[
+        ["within_20_miles", "over_20_miles", "unknown"]]
+    groups = counts.iloc[:-1]  # the "all" row becomes the suppressed table's total row
+    shown = suppress_table(groups.rename(columns={"within_20_miles": "Within 20 miles",
+                                                  "over_20_miles": "Over 20 miles", "unknown": "Unknown"}),
+                           result.threshold, total_column=True)
+    shown = shown.rename(index={"Total": GROUP_LABELS["all"]})
+    share = table.set_index(table["placement_group"].map(GROUP_LABELS))["share_within_20_miles"]
+    target = table.set_index(table["placement_group"].map(GROUP_LABELS))["target_within_20_miles"]
+    hidden = shown[["Within 20 miles", "Over 20 miles"]].eq("c").any(axis=1)
+    shown["Share within 20 miles"] = share.map(lambda v: "" if v != v else f"{v:.0%}").mask(hidden, "c")
+    shown["Target"] = target.map(lambda v: "none" if v != v else f"{v:.0%}")
+    return shown.rename_axis("Placement group").reset_index()
+
+
+def gap_display(result: ChildLevelSufficiency, scenario: str = "current") -> pd.DataFrame:
+    """Projected demand against own places and the gap to buy, at each 31 March."""
+    table = result.gap[result.gap["scenario"] == scenario]
+    return pd.DataFrame({
+        "31 March": table["date"].dt.year.astype("string"),
+        "Placement group": table["placement_group"].map(GROUP_LABELS),
+        "Demand (children)": table["demand"].round().astype("int64"),
+        "Band": (table["demand_lower"].round().astype("int64").astype("string") + "–"
+                 + table["demand_upper"].round().astype("int64").astype("string")),
+        "Own places": table["own_places"].round().astype("int64"),
+        "To buy": table["gap"].round().astype("int64"),
+        "To buy within 20 miles": table["local_gap"].round().astype("int64"),
+        "External cost (£ a year)": table["external_cost_gbp_per_year"].round(-3),
+    }).reset_index(drop=True)
+
+
+def capacity_display(params: SufficiencyParams, capacity: pd.Series) -> pd.DataFrame:
+    """The council's own places per group and where each figure comes from."""
+    given = {
+        "fostering": params.capacity_in_house_fostering_places,
+        "residential": params.capacity_in_house_residential_places,
+        "semi_independence": params.capacity_in_house_semi_independence_places,
+    }
+    homes = {"residential": params.capacity_in_house_residential_homes,
+             "semi_independence": params.capacity_in_house_semi_independence_homes}
+    return pd.DataFrame({
+        "Placement group": [GROUP_LABELS[g] for g in snapshot.PROVISION_GROUPS],
+        "Own places": [int(round(capacity[g])) for g in snapshot.PROVISION_GROUPS],
+        "Of which block contract": [params.capacity_block_contract_residential_places if g == "residential" else 0
+                                    for g in snapshot.PROVISION_GROUPS],
+        "Homes": ["" if homes.get(g) is None else str(homes[g]) for g in snapshot.PROVISION_GROUPS],
+        "Source": ["council's parameters" if given[g] is not None else "in-house placements in use (903 data)"
+                   for g in snapshot.PROVISION_GROUPS],
+    })
+
+
+def suppression_sentence(result: ChildLevelSufficiency) -> str:
+    """What was suppressed across the section's tables, for the page."""
+    tables = [provision_display(result),
+              crosstab_display(result.gender, "sex", SEX_LABELS, result.threshold),
+              crosstab_display(result.legal_status, "legal_status", LEGAL_LABELS, result.threshold),
+              within_20_display(result)]
+    hidden = sum(int(table.isin(["c"]).to_numpy().sum()) for table in tables)
+    rule = (f"Counts of 1 to {result.threshold - 1} children from the child-level data are suppressed "
+            f"(shown as c), as in DfE publications")
+    if hidden == 0:
+        return f"{rule}; no cell of these tables needed suppressing."
+    return (f"{rule}, with further cells hidden where a total would reveal them: "
+            f"{hidden} cell{'s' if hidden != 1 else ''} in these tables.")
+
+
+# --- figures glued into the narrative -------------------------------------------------------
+
+
+def _count_text(value: float | None, threshold: int) -> str:
+    if value is None or value != value:
+        return "not published"
+    return "fewer than 5" if 0 < value < threshold else f"{value:,.0f}"
+
+
+def figures(result: ChildLevelSufficiency, params: SufficiencyParams) -> dict[str, str]:
+    """The section's narrative figures as text (counts suppressed below the threshold)."""
+    groups = result.groups.set_index(result.groups["placement_group"].astype("string"))["children"]
+    provision = result.provision.set_index(["placement_group", "provision"])
+    within = result.within_20.set_index("placement_group")
+    horizon = result.forecast_total.iloc[-1]
+    last_gap = result.gap[(result.gap["scenario"] == "current") & (result.gap["date"] == result.gap["date"].max())]
+    target_gap = result.gap[(result.gap["scenario"] == "in_house_target")
+                            & (result.gap["date"] == result.gap["date"].max())]
+    fostering_in_house = provision.loc[("fostering", "in_house"), "share"]
+    t = result.threshold
+    return {
+        "c903_date": f"{result.on:%-d %B %Y}",
+        "c903_children": _count_text(float(groups.sum()), t),
+        "c903_fostering": _count_text(float(groups["fostering"]), t),
+        "c903_residential": _count_text(float(groups["residential"]), t),
+        "c903_semi": _count_text(float(groups["semi_independence"]), t),
+        "c903_fostering_in_house": _count_text(float(provision.loc[("fostering", "in_house"), "children"]), t),
+        "c903_fostering_in_house_share": "not known" if fostering_in_house != fostering_in_house
+        else f"{fostering_in_house:.0%}",
+        "c903_in_house_target": "none" if params.target_fostering_in_house is None
+        else f"{params.target_fostering_in_house:.0%}",
+        "c903_dfe_children": _count_text(result.dfe["children"], t),
+        "c903_dfe_fostering": _count_text(result.dfe["fostering"], t),
+        "c903_within_20": f"{within.loc[distance.ALL, 'share_within_20_miles']:.0%}",
+        "c903_within_20_target": "none" if pd.isna(within.loc[distance.ALL, "target_within_20_miles"])
+        else f"{within.loc[distance.ALL, 'target_within_20_miles']:.0%}",
+        "c903_unknown_distance": _count_text(float(within.loc[distance.ALL, "unknown"]), t),
+        "c903_outside": f"{result.boundary.set_index('placement_group').loc[distance.ALL, 'share_outside']:.0%}",
+        "c903_horizon": f"{pd.Timestamp(horizon['date']):%B %Y}",
+        "c903_forecast": f"{horizon['children']:,.0f}",
+        "c903_forecast_lower": f"{horizon['lower']:,.0f}",
+        "c903_forecast_upper": f"{horizon['upper']:,.0f}",
+        "c903_gap": f"{last_gap['gap'].sum():,.0f}",
+        "c903_local_gap": f"{last_gap['local_gap'].sum():,.0f}",
+        "c903_gap_cost": f"£{last_gap['external_cost_gbp_per_year'].sum() / 1e6:,.1f} million",
+        "c903_target_saving": f"£{(last_gap['external_cost_gbp_per_year'].sum() - target_gap['external_cost_gbp_per_year'].sum() - target_gap['extra_own_cost_gbp_per_year'].sum()) / 1e6:,.1f} million",
+        "c903_reference": f"{result.rates.months} months to {result.on:%-d %B %Y}",
+    }
+
+
+def glue_narrative(page: Any, result: ChildLevelSufficiency) -> dict[str, str]:
+    """Glue every figure of :func:`figures` and the suppression sentence as text; returns them."""
+    numbers = figures(result, page.council.sufficiency) | {"c903_suppression": suppression_sentence(result)}
+    for key, text in numbers.items():
+        page.glue(key, text, fmt="{}")
+    return numbers
+
+
+def source_notice(page: Any, result: ChildLevelSufficiency) -> None:
+    """Say where the child-level data come from, prominently when they are synthetic."""
+    text = f"The figures in this section come from the council's SSDA903 data: {result.source}."
+    if result.is_synthetic:
+        text = (f"The figures in this section come from a {result.source}. They show what the council's "
+                f"own 903 data would give; they are not its real records.")
+    page.notice(text, kind="warning" if result.is_synthetic else "note")
+
+
+# --- results (tidy, suppressed) ---------------------------------------------------------------
+
+
+def _suppress_long(table: pd.DataFrame, keys: list[str], column: str, threshold: int,
+                   value: str = "children") -> pd.DataFrame:
+    """A long table of counts with the cells its crosstab (rows ``keys``, columns ``column``)
+    would hide set to NaN (count and share), and a ``suppressed`` flag."""
+    wide = table.pivot_table(index=keys, columns=column, values=value, aggfunc="sum", observed=False)
+    row_keys = wide.index.to_frame(index=False).rename_axis("row").reset_index()
+    mask = suppression_mask(wide.reset_index(drop=True).astype("int64"), threshold)
+    inner = mask.iloc[:-1, :-1].rename_axis(index="row", columns=column)
+    hidden = inner.stack().rename("suppressed").reset_index().merge(row_keys, on="row").drop(columns="row")
+    as_text = {key: "string" for key in [*keys, column]}
+    merged = table.astype(as_text).merge(hidden.astype(as_text), on=[*keys, column], how="left")
+    suppressed = merged["suppressed"].fillna(False).astype(bool)
+    merged[value] = merged[value].astype("float64").mask(suppressed)
+    if "share" in merged:
+        merged["share"] = merged["share"].mask(suppressed)
+    return merged.assign(suppressed=suppressed)
+
+
+def _distance_results(trend: pd.DataFrame, threshold: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Distance counts per date and group (suppressed, long) and the shares within 20 miles
+    against targets (a share is withheld when a count behind it is suppressed)."""
+    groups = trend[trend["placement_group"] != distance.ALL]
+    counts = groups[["date", "placement_group", *distance.DISTANCES]].melt(
+        id_vars=["date", "placement_group"], var_name="distance", value_name="children")
+    counts = _suppress_long(counts, ["date", "placement_group"], "distance", threshold)
+    hidden_groups = (counts[counts["distance"].isin(["within_20_miles", "over_20_miles"])]
+                     .groupby(["date", "placement_group"])["suppressed"].any())
+    key = pd.MultiIndex.from_frame(trend[["date", "placement_group"]].astype("string"))
+    withheld = pd.Series(hidden_groups.reindex(key).fillna(False).to_numpy(dtype=bool), index=trend.index)
+    shares = trend[["date", "placement_group", "share_within_20_miles", "target_within_20_miles"]].assign(
+        share_within_20_miles=trend["share_within_20_miles"].mask(withheld),
+        meets_target=trend["meets_target"].astype("object").mask(withheld),
+        children=trend["children"].astype("float64").mask(withheld | (trend["children"] < threshold)),
+    )
+    return counts, shares
+
+
+def save_results(result: ChildLevelSufficiency, save: Callable[[str, Any], None]) -> None:
+    """Write the section's tidy results (counts of children suppressed below the threshold)."""
+    t = result.threshold
+    on = {"date": result.on.date().isoformat()}
+    save("sufficiency_903_placement_groups", _suppress_long(result.groups, ["date"], "placement_group", t))
+    save("sufficiency_903_provision", _suppress_long(result.provision, ["date", "placement_group"], "provision", t))
+    save("sufficiency_903_gender", _suppress_long(result.gender, ["date", "placement_group", "provision"], "sex", t))
+    save("sufficiency_903_legal_status",
+         _suppress_long(result.legal_status, ["date", "placement_group", "provision"], "legal_status", t))
+    save("sufficiency_903_age_bands", _suppress_long(result.age_bands, ["date"], "age_band", t))
+    save("sufficiency_903_age_at_placement", _suppress_long(
+        result.age_at_placement, ["placement_group", "provision"], "age_band", t, value="placements"))
+    distances, shares = _distance_results(result.within_20_trend, t)
+    save("sufficiency_903_distance_counts", distances)
+    save("sufficiency_903_distance", shares)
+    boundary = result.boundary.loc[result.boundary["placement_group"] != distance.ALL,
+                                   ["date", "placement_group", "inside", "outside", "unknown"]].melt(
+        id_vars=["date", "placement_group"], var_name="location", value_name="children")
+    save("sufficiency_903_boundary", _suppress_long(boundary, ["date", "placement_group"], "location", t))
+    save("sufficiency_903_forecast", pd.concat(
+        [result.forecast_groups, result.forecast_total.assign(placement_group="all")], ignore_index=True))
+    save("sufficiency_903_gap", result.gap)
+    save("sufficiency_903_summary", {
+        **on, "source": result.source, "is_synthetic": result.is_synthetic, "suppression_threshold": t,
+        "dfe_children_at_31_march": result.dfe["children"], "dfe_fostering": result.dfe["fostering"],
+        "reference_months": result.rates.months,
+    })
+
+
+# --- charts ----------------------------------------------------------------------------------
+
+
+def age_band_chart(result: ChildLevelSufficiency) -> alt.Chart:
+    """Share of children in care by age band at each month end (stacked areas)."""
+    data = result.age_bands.assign(age_band=result.age_bands["age_band"].astype("string"))
+    return (alt.Chart(data[["date", "age_band", "share"]]).mark_area()
+            .encode(x=alt.X("date:T", title="Month end"),
+                    y=alt.Y("share:Q", title="Share of children in care", stack="normalize",
+                            axis=alt.Axis(format="%")),
+                    color=alt.Color("age_band:N", title="Age", sort=list(snapshot.AGE_BANDS),
+                                    scale=alt.Scale(range=PALETTE)),
+                    order=alt.Order("band_order:Q"),
+                    tooltip=[alt.Tooltip("date:T", title="Month end"), alt.Tooltip("age_band:N", title="Age"),
+                             alt.Tooltip("share:Q", format=".0%", title="Share")])
+            .transform_calculate(band_order=f"indexof({list(snapshot.AGE_BANDS)}, datum.age_band)")
+            .properties(width=520, height=240))
+
+
+def within_20_trend_chart(result: ChildLevelSufficiency) -> alt.LayerChart:
+    """Monthly share within 20 miles for fostering, residential and all, with dashed targets."""
+    shown = ["fostering", "residential", "all"]
+    data = result.within_20_trend[result.within_20_trend["placement_group"].isin(shown)].dropna(
+        subset=["share_within_20_miles"])
+    data = data.assign(group=data["placement_group"].map(GROUP_LABELS))[
+        ["date", "group", "share_within_20_miles", "target_within_20_miles"]]
+    order = [GROUP_LABELS[g] for g in shown]
+    colour = alt.Color("group:N", title="Placements", sort=order, scale=alt.Scale(domain=order,
+                                                                                  range=PALETTE[:3]))
+    lines = (alt.Chart(data).mark_line(point=True)
+             .encode(x=alt.X("date:T", title="Month end"),
+                     y=alt.Y("share_within_20_miles:Q", title="Share within 20 miles of home",
+                             axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
+                     color=colour,
+                     tooltip=[alt.Tooltip("date:T", title="Month end"), alt.Tooltip("group:N", title="Placements"),
+                              alt.Tooltip("share_within_20_miles:Q", format=".0%", title="Within 20 miles")]))
+    targets = data.dropna(subset=["target_within_20_miles"]).drop_duplicates("group")
+    rules = (alt.Chart(targets).mark_rule(strokeDash=[6, 4])
+             .encode(y="target_within_20_miles:Q", color=colour,
+                     tooltip=[alt.Tooltip("group:N", title="Target for"),
+                              alt.Tooltip("target_within_20_miles:Q", format=".0%", title="Target")]))
+    return alt.layer(lines, rules).properties(width=520, height=260)
+
+
+def forecast_chart(result: ChildLevelSufficiency) -> alt.LayerChart:
+    """Children in care by placement group: observed month ends, then the projection with its band,
+    and the council's own places as dashed lines."""
+    history = result.stock_history.assign(lower=np.nan, upper=np.nan)[
+        ["date", "placement_group", "children", "lower", "upper"]].assign(kind="observed")
+    projected = result.forecast_groups.assign(kind="projected")
+    data = pd.concat([history.astype({"placement_group": "string"}), projected], ignore_index=True)
+    data = data[data["placement_group"].isin(snapshot.PROVISION_GROUPS)]
+    data = data.assign(group=data["placement_group"].map(GROUP_LABELS))[
+        ["date", "group", "children", "lower", "upper", "kind"]]
+    order = [GROUP_LABELS[g] for g in snapshot.PROVISION_GROUPS]
+    colour = alt.Color("group:N", title="Placements", sort=order,
+                       scale=alt.Scale(domain=order, range=PALETTE[:3]))
+    base = alt.Chart(data).encode(x=alt.X("date:T", title="Month end"), color=colour)
+    band = base.transform_filter("datum.kind == 'projected'").mark_area(opacity=0.2).encode(
+        y=alt.Y("lower:Q", title="Children"), y2="upper:Q")
+    line = base.mark_line().encode(
+        y="children:Q", strokeDash=alt.StrokeDash("kind:N", title=None, sort=["observed", "projected"]),
+        tooltip=[alt.Tooltip("date:T", title="Month end"), alt.Tooltip("group:N", title="Placements"),
+                 alt.Tooltip("kind:N", title=None), alt.Tooltip("children:Q", format=",.0f", title="Children"),
+                 alt.Tooltip("lower:Q", format=",.0f", title="Band from"),
+                 alt.Tooltip("upper:Q", format=",.0f", title="Band to")])
+    capacity = pd.DataFrame({"group": [GROUP_LABELS[g] for g in result.capacity.index],
+                             "places": result.capacity.to_numpy()})
+    rules = alt.Chart(capacity).mark_rule(strokeDash=[2, 2]).encode(
+        y="places:Q", color=colour, tooltip=[alt.Tooltip("group:N", title="Own places"),
+                                             alt.Tooltip("places:Q", format=",.0f", title="Places")])
+    return alt.layer(band, line, rules).properties(width=520, height=300)
+
+
+def assumptions_log() -> pd.DataFrame:
+    """The child-level section's entries of the assumptions log (id, assumption, source, RAG)."""
+    from carebook.paths import REFERENCE  # noqa: PLC0415
+
+    import yaml  # noqa: PLC0415
+
+    entries = yaml.safe_load((REFERENCE / "assumptions" / "sufficiency_903.yml").read_text())
+    return pd.DataFrame(entries)[["assumption", "source", "quality", "impact"]].rename(columns=str.capitalize)
