@@ -51,10 +51,10 @@ def journey_profile_chart(profile: pd.DataFrame) -> alt.Chart:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("journey_year:O", title="Year since entering care"),
+            x=alt.X("journey_year:O", title="Year since entering care", axis=alt.Axis(labelAngle=0)),
             xOffset="journeys:N",
             y=alt.Y("share_in_care:Q", title="Share of time in care", axis=alt.Axis(format="%")),
-            color=alt.Color("journeys:N", title=None),
+            color=alt.Color("journeys:N", title=None, legend=alt.Legend(labelLimit=400)),
             tooltip=[
                 alt.Tooltip("journeys:N", title="Journeys"),
                 alt.Tooltip("journey_year:O", title="Year"),
@@ -77,7 +77,7 @@ def placement_mix_chart(mix: pd.DataFrame) -> alt.Chart:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("age:N", sort=order, title="Age at entering care"),
+            x=alt.X("age:N", sort=order, title="Age at entering care", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("share:Q", stack="normalize", title="Share of care days", axis=alt.Axis(format="%")),
             color=alt.Color("placement:N", title=None, sort=list(PLACEMENT_GROUP_NAMES.values())),
             tooltip=[
@@ -93,9 +93,9 @@ def cost_curve_chart(cost: pd.DataFrame) -> alt.Chart:
     """Lines: average placement cost of a care journey from entry, by years since entry."""
     data = cost.assign(journeys=cost["journeys"].map(JOURNEYS))
     base = alt.Chart(data).encode(
-        x=alt.X("journey_year:O", title="Years since entering care"),
+        x=alt.X("journey_year:O", title="Years since entering care", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("cumulative_cost_gbp:Q", title="Placement cost since entry (£)", axis=alt.Axis(format="~s")),
-        color=alt.Color("journeys:N", title=None),
+        color=alt.Color("journeys:N", title=None, legend=alt.Legend(labelLimit=400)),
         tooltip=[
             alt.Tooltip("journeys:N", title="Journeys"),
             alt.Tooltip("journey_year:O", title="Years"),
