@@ -50,14 +50,22 @@ class Scenario:
     bond: financing.BondFlows
     hybrid_bond: financing.BondFlows
     in_house_costs: np.ndarray
+    bond_applicable: bool = True
 
     def options(self) -> dict[str, np.ndarray]:
-        """Council net position by year under each financing option, £."""
+        """Council net position by year under each financing option, £.
+
+        Options 2 and 3 (paying for outcomes) apply to programmes that work with children
+        (the cohort model), not to block contracts or stated savings.
+        """
+        council = financing.council_budget(self.savings, self.costs)
+        if not self.bond_applicable:
+            return {"council": council, "nothing": np.zeros_like(council)}
         return {
-            "council": financing.council_budget(self.savings, self.costs),
+            "council": council,
             "bond": financing.social_impact_bond(self.savings, self.bond),
             "hybrid": financing.hybrid(self.savings, self.in_house_costs, self.hybrid_bond),
-            "nothing": np.zeros_like(self.savings),
+            "nothing": np.zeros_like(council),
         }
 
 
@@ -99,7 +107,8 @@ def run(params: CostBenefitParams, **values: Any) -> Scenario:
     hybrid_bond = financing.bond_flows(params, bond_part, units, base_units, v["investor_return"])
     bond = _with_outlay(bond, gross * factor)
     hybrid_bond = _with_outlay(hybrid_bond, bond_part * factor)
-    return Scenario(savings, gross * factor, bond, hybrid_bond, (gross - bond_part) * factor)
+    return Scenario(savings, gross * factor, bond, hybrid_bond, (gross - bond_part) * factor,
+                    bond_applicable=params.benefit_model == "cohort")
 
 
 def _with_outlay(flows: financing.BondFlows, outlay: np.ndarray) -> financing.BondFlows:
@@ -173,7 +182,7 @@ def headlines(params: CostBenefitParams) -> dict[str, Any]:
         "benefit_cost_ratio": float(greenbook.benefit_cost_ratio(scenario.savings * real, biased_costs * real, factors)),
         "payback_year": labels[payback] if payback is not None else None,
         "break_even_success_rate": break_even_success_rate(params) if params.benefit_model == "cohort" else None,
-        "net_saving_bond_gbp": float(options["bond"].sum()),
-        "net_saving_hybrid_gbp": float(options["hybrid"].sum()),
-        "investor_return": float(financing.simple_return(scenario.bond)) if scenario.bond.investor_outlay.sum() else None,
+        "net_saving_bond_gbp": float(options["bond"].sum()) if "bond" in options else None,
+        "net_saving_hybrid_gbp": float(options["hybrid"].sum()) if "hybrid" in options else None,
+        "investor_return": float(financing.simple_return(scenario.bond)) if "bond" in options else None,
     }

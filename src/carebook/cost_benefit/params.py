@@ -220,7 +220,6 @@ class CostBenefitParams(Section):
         "per_success", description="per_success: a price per child achieving the outcome; per_care_day: a price per care day saved"
     )
     payment_lag_years: int = Field(1, ge=0, le=5, description="Years between an outcome and its payment (verification)")
-    payment_years: int | None = Field(None, ge=1, le=30, description="Years over which outcome payments can fall (default: plan years)")
     life_chances_fund: LifeChancesFund = Field(
         default_factory=lambda: LifeChancesFund(annual_gbp=85_000, years=5, first_year=2019, source=SEED_ROTHERHAM + ", para 2.5"),
         description="Life Chances Fund top-up of outcome payments",
@@ -284,11 +283,21 @@ def parse_section(section: dict[str, Any] | None, file: str | None = None) -> Co
         raise InputError(describe_validation_error(error, CostBenefitParams), file=file, where=where) from None
 
 
+COHORT_ONLY = {
+    "intake_start", "intake_end", "children_a_year", "programme_quarters", "success_rate", "counterfactual_in_care_share",
+    "counterfactual_cost_gbp_a_year", "failure_cost_gbp_a_year", "success_cost_gbp_a_year", "counterfactual_exits",
+    "investor_return", "outcome_payment_basis", "payment_lag_years",
+}
+"""Parameters that only the cohort model (a programme working with children) uses."""
+
+
 def assumptions_table(params: CostBenefitParams) -> list[dict[str, Any]]:
-    """Every scalar parameter with its value, description and source (for the book)."""
+    """Every scalar parameter the appraisal uses, with its value, description and source (for the book)."""
     rows = []
     for name, field in CostBenefitParams.model_fields.items():
         value = getattr(params, name)
+        if params.benefit_model != "cohort" and name in COHORT_ONLY:
+            continue
         if name in ("sources", "uncertainty", "summary", "source", "programme") or isinstance(value, BaseModel | list):
             continue
         if isinstance(value, dict):
