@@ -92,6 +92,12 @@ def official_spend(council: Council, year: str) -> pd.Series:
     return spend.dropna().rename("spend_gbp")
 
 
+#: An official weekly cost is used only within this multiple of the group's parameter
+#: (national figure); outside it the spend line evidently books the placements elsewhere
+#: (e.g. a council recording residential spend under "other") and the parameter is kept.
+PLAUSIBLE_RANGE: tuple[float, float] = (1 / 3, 3.0)
+
+
 def unit_costs(
     params: VolumeSizingParams,
     spend: pd.Series | None = None,
@@ -102,7 +108,8 @@ def unit_costs(
 
     With ``params.unit_cost_basis == "official_spend"``, a group with spend (£, indexed
     by group) and placement days (days, indexed by group) in ``year`` costs
-    spend / days x 7; other groups take the weekly cost parameters. Returns columns
+    spend / days x 7 when that is within ``PLAUSIBLE_RANGE`` times the parameter;
+    other groups take the weekly cost parameters. Returns columns
     sf_group, placement_group, weekly_cost_gbp, spend_gbp, placement_days, basis, source.
     """
     fields = {
@@ -118,13 +125,20 @@ def unit_costs(
     table["placement_days"] = days.to_numpy(dtype=float)
     parameter = table["sf_group"].map(params.weekly_costs_gbp())
     official = table["spend_gbp"] / table["placement_days"] * 7
-    use_official = (
+    available = (
         (params.unit_cost_basis == "official_spend")
         & (table["spend_gbp"] > 0)
         & (table["placement_days"] > 0)
     )
+    plausible = official.between(parameter * PLAUSIBLE_RANGE[0], parameter * PLAUSIBLE_RANGE[1])
+    use_official = available & plausible
     table["weekly_cost_gbp"] = official.where(use_official, parameter)
-    table["basis"] = use_official.map({True: "official spend / placement days", False: "parameter"})
+    implausible = "parameter (official spend / placement days gave £" + official.round().map("{:,.0f}".format) + (
+        " a week, outside a third to three times the national figure)"
+    )
+    table["basis"] = use_official.map({True: "official spend / placement days", False: "parameter"}).where(
+        ~(available & ~plausible), implausible
+    )
     parameter_source = table["sf_group"].map(
         lambda group: schema[fields[group]].json_schema_extra["source"]  # type: ignore[index]
     )

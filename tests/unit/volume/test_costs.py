@@ -30,6 +30,11 @@ def test_unit_costs_from_spend_and_days(params):
     assert table.loc["R", "basis"] == "official spend / placement days"
     assert table.loc["F", "weekly_cost_gbp"] == 700
     assert table.loc["F", "basis"] == "parameter"
+    implausible = unit_costs(params, pd.Series({"R": 36_500.0}), pd.Series({"R": 365}), "2024-25").set_index("sf_group")
+    assert implausible.loc["R", "weekly_cost_gbp"] == 7000  # £700 a week is under a third of £7,000
+    assert implausible.loc["R", "basis"] == (
+        "parameter (official spend / placement days gave £700 a week, outside a third to three times the national figure)"
+    )
     only_parameters = unit_costs(params.model_copy(update={"unit_cost_basis": "parameters"}), spend, days, "2024-25")
     assert only_parameters.set_index("sf_group").loc["R", "weekly_cost_gbp"] == 7000
 
@@ -85,34 +90,34 @@ def test_spend_per_child_check(episodes):
     assert pd.isna(check.iloc[1])  # the fixture has no care in 2024-25
 
 
-def whole_year_in_residential(children: int) -> pd.DataFrame:
-    """Intervals of ``children`` children each in a children's home through 2024-25."""
+def whole_year_in_care(residential: int, fostering: int) -> pd.DataFrame:
+    """Intervals of children each in one placement group through 2024-25."""
+    groups = ["R"] * residential + ["F"] * fostering
     return pd.DataFrame(
         {
-            "CHILD": [f"X{i}" for i in range(children)],
+            "CHILD": [f"X{i}" for i in range(len(groups))],
             "start": pd.Timestamp("2024-04-01"),
             "end": pd.Timestamp("2025-04-01"),
-            "sf_group": "R",
+            "sf_group": groups,
         }
     )
 
 
 def test_council_unit_costs_use_spend_only_at_the_council_scale():
-    """Nottingham 2024-25: residential spend £45,226,000. With as many children in
-    residential care all year as it had looked after at 31 March, the weekly cost is
-    spend / (children x 365) x 7; with 10 children the data are not its scale."""
+    """Nottingham 2024-25: residential spend £45,226,000, fostering £17,938,000. With 124
+    children in residential care and the rest of its children looked after at 31 March in
+    foster care all year, weekly costs are spend / (children x 365) x 7; with 10 children
+    the data are not its scale."""
     council = load_council("nottingham")
-    published = children_looked_after(council, "2024-25")
-    assert published > 100
-    table, year, basis = council_unit_costs(
-        council, whole_year_in_residential(int(published)), pd.Timestamp("2015-04-01"), pd.Timestamp("2025-03-31")
-    )
+    published = int(children_looked_after(council, "2024-25"))
+    assert published > 124
+    start, end = pd.Timestamp("2015-04-01"), pd.Timestamp("2025-03-31")
+    table, year, basis = council_unit_costs(council, whole_year_in_care(124, published - 124), start, end)
     assert year == "2024-25"
     costs = table.set_index("sf_group")
-    assert costs.loc["R", "weekly_cost_gbp"] == pytest.approx(45_226_000 / (int(published) * 365) * 7)
-    assert costs.loc["F", "basis"] == "parameter"  # no foster days in these data
-    table, year, basis = council_unit_costs(
-        council, whole_year_in_residential(10), pd.Timestamp("2015-04-01"), pd.Timestamp("2025-03-31")
-    )
-    assert year is None and "not" in basis and "10 child-years" in basis
+    assert costs.loc["R", "weekly_cost_gbp"] == pytest.approx(45_226_000 / (124 * 365) * 7)
+    assert costs.loc["F", "weekly_cost_gbp"] == pytest.approx(17_938_000 / ((published - 124) * 365) * 7)
+    assert costs.loc["I", "basis"] == "parameter"  # no spend line used for other placements
+    table, year, basis = council_unit_costs(council, whole_year_in_care(10, 0), start, end)
+    assert year is None and "10 child-years" in basis
     assert table.set_index("sf_group").loc["R", "weekly_cost_gbp"] == council.volume_sizing.weekly_cost_residential_gbp
