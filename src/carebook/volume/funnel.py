@@ -83,10 +83,11 @@ def care_entries(
     """Starts of periods of care (RNE = S) of children in the cohort's age range, not
     on short breaks.
 
-    Returns columns CHILD, DECOM, LS, CIN, age_at_entry (whole years), DOB.
+    Returns columns CHILD, DECOM, LS, CIN, age_at_entry (whole years), DOB. Children
+    without a date of birth have no age and are left out.
     """
     starts = episodes.loc[episodes["RNE"] == "S", ["CHILD", "DECOM", "LS", "CIN"]]
-    starts = starts.merge(header[["CHILD", "DOB"]], on="CHILD", how="inner")
+    starts = starts.merge(header.loc[header["DOB"].notna(), ["CHILD", "DOB"]], on="CHILD", how="inner")
     starts = starts.assign(age_at_entry=age_on(starts["DOB"], starts["DECOM"]))
     keep = (
         starts["age_at_entry"].between(params.age_min, params.age_max)
