@@ -254,22 +254,34 @@ def suppression_sentence(result: ChildLevelSufficiency) -> str:
 
 
 def _count_text(value: float | None, threshold: int) -> str:
+    """A count of children for the narrative: suppressed below the threshold."""
     if value is None or value != value:
         return "not published"
-    return "fewer than 5" if 0 < value < threshold else f"{value:,.0f}"
+    return f"fewer than {threshold}" if 0 < value < threshold else f"{value:,.0f}"
+
+
+def _share_text(value: float | None) -> str:
+    return "not known" if value is None or value != value else f"{value:.0%}"
+
+
+def _millions(pounds: float) -> str:
+    return f"£{pounds / 1e6:,.1f} million"
 
 
 def figures(result: ChildLevelSufficiency, params: SufficiencyParams) -> dict[str, str]:
     """The section's narrative figures as text (counts suppressed below the threshold)."""
     groups = result.groups.set_index(result.groups["placement_group"].astype("string"))["children"]
     provision = result.provision.set_index(["placement_group", "provision"])
-    within = result.within_20.set_index("placement_group")
+    within = result.within_20.set_index("placement_group").loc[distance.ALL]
     horizon = result.forecast_total.iloc[-1]
-    last_gap = result.gap[(result.gap["scenario"] == "current") & (result.gap["date"] == result.gap["date"].max())]
-    target_gap = result.gap[(result.gap["scenario"] == "in_house_target")
-                            & (result.gap["date"] == result.gap["date"].max())]
-    fostering_in_house = provision.loc[("fostering", "in_house"), "share"]
+    final = result.gap[result.gap["date"] == result.gap["date"].max()]
+    current = final[final["scenario"] == "current"]
+    target = final[final["scenario"] == "in_house_target"]
+    saving = (current["external_cost_gbp_per_year"].sum() - target["external_cost_gbp_per_year"].sum()
+              - target["extra_own_cost_gbp_per_year"].sum())
     t = result.threshold
+    in_house_target = params.target_fostering_in_house
+    within_target = within["target_within_20_miles"]
     return {
         "c903_date": f"{result.on:%-d %B %Y}",
         "c903_children": _count_text(float(groups.sum()), t),
@@ -277,25 +289,31 @@ def figures(result: ChildLevelSufficiency, params: SufficiencyParams) -> dict[st
         "c903_residential": _count_text(float(groups["residential"]), t),
         "c903_semi": _count_text(float(groups["semi_independence"]), t),
         "c903_fostering_in_house": _count_text(float(provision.loc[("fostering", "in_house"), "children"]), t),
-        "c903_fostering_in_house_share": "not known" if fostering_in_house != fostering_in_house
-        else f"{fostering_in_house:.0%}",
-        "c903_in_house_target": "none" if params.target_fostering_in_house is None
-        else f"{params.target_fostering_in_house:.0%}",
+        "c903_fostering_in_house_share": _share_text(provision.loc[("fostering", "in_house"), "share"]),
+        "c903_in_house_target_sentence": "The council has set no target for in-house fostering."
+        if in_house_target is None else f"The council's target is {in_house_target:.0%}"
+        + ("." if params.target_fostering_in_house_by is None else f" by {params.target_fostering_in_house_by:%B %Y}."),
         "c903_dfe_children": _count_text(result.dfe["children"], t),
         "c903_dfe_fostering": _count_text(result.dfe["fostering"], t),
-        "c903_within_20": f"{within.loc[distance.ALL, 'share_within_20_miles']:.0%}",
-        "c903_within_20_target": "none" if pd.isna(within.loc[distance.ALL, "target_within_20_miles"])
-        else f"{within.loc[distance.ALL, 'target_within_20_miles']:.0%}",
-        "c903_unknown_distance": _count_text(float(within.loc[distance.ALL, "unknown"]), t),
-        "c903_outside": f"{result.boundary.set_index('placement_group').loc[distance.ALL, 'share_outside']:.0%}",
+        "c903_within_20": _share_text(within["share_within_20_miles"]),
+        "c903_within_20_target_sentence": "The council has set no target for placements within 20 miles."
+        if pd.isna(within_target) else f"The council's target is {within_target:.0%} of all children.",
+        "c903_unknown_distance": _count_text(float(within["unknown"]), t),
+        "c903_outside": _share_text(
+            result.boundary.set_index("placement_group").loc[distance.ALL, "share_outside"]),
         "c903_horizon": f"{pd.Timestamp(horizon['date']):%B %Y}",
+        "c903_band": f"{params.forecast_band:.0%}",
         "c903_forecast": f"{horizon['children']:,.0f}",
         "c903_forecast_lower": f"{horizon['lower']:,.0f}",
         "c903_forecast_upper": f"{horizon['upper']:,.0f}",
-        "c903_gap": f"{last_gap['gap'].sum():,.0f}",
-        "c903_local_gap": f"{last_gap['local_gap'].sum():,.0f}",
-        "c903_gap_cost": f"£{last_gap['external_cost_gbp_per_year'].sum() / 1e6:,.1f} million",
-        "c903_target_saving": f"£{(last_gap['external_cost_gbp_per_year'].sum() - target_gap['external_cost_gbp_per_year'].sum() - target_gap['extra_own_cost_gbp_per_year'].sum()) / 1e6:,.1f} million",
+        "c903_gap": f"{current['gap'].sum():,.0f}",
+        "c903_local_gap": f"{current['local_gap'].sum():,.0f}",
+        "c903_gap_cost": _millions(current["external_cost_gbp_per_year"].sum()),
+        "c903_target_sentence": "With no in-house fostering target set, there is no in-house scenario."
+        if in_house_target is None else
+        f"Growing in-house fostering to the council's target of {in_house_target:.0%} would change the cost "
+        f"by {'−' if saving > 0 else '+'}{_millions(abs(saving))} a year by {pd.Timestamp(horizon['date']):%B %Y}, "
+        f"after the cost of the extra in-house places.",
         "c903_reference": f"{result.rates.months} months to {result.on:%-d %B %Y}",
     }
 

@@ -90,3 +90,28 @@ def test_nottingham_capacity_gap_and_results(nottingham):
     assert forecast["date"].nunique() == 61 and set(forecast["placement_group"]) >= {"fostering", "all"}
     for chart in (child_level.age_band_chart, child_level.within_20_trend_chart, child_level.forecast_chart):
         assert chart(nottingham).to_dict()["layer" if chart is not child_level.age_band_chart else "mark"]
+
+
+class _RecordingPage:
+    """Records what a notebook glues."""
+
+    def __init__(self, council):
+        self.council = council
+        self.glued: dict[str, str] = {}
+
+    def glue(self, key, value, fmt="{}", headline=None):
+        self.glued[key] = fmt.format(value)
+        return self.glued[key]
+
+
+def test_every_figure_the_notebook_uses_is_glued(fixture_result):
+    import re
+
+    from carebook.paths import NOTEBOOKS
+
+    used = set(re.findall(r"\{glue:text\}`(c903_[a-z0-9_]+)`", (NOTEBOOKS / "sufficiency.ipynb").read_text()))
+    page = _RecordingPage(load_council("nottingham"))
+    child_level.glue_narrative(page, fixture_result)
+    assert used and used <= set(page.glued)
+    assert page.glued["c903_children"] == "10" and page.glued["c903_fostering"] == "fewer than 5"
+    assert page.glued["c903_in_house_target_sentence"] == "The council's target is 50% by March 2016."
