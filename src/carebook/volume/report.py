@@ -125,7 +125,7 @@ def funnel_table(
     derived = funnel[funnel["step"].isin(["4", "5", "6"])]
     derived_text = derived["children"].map("{:,.0f}".format)
     if (shown[counts["step"] == "3"] == SUPPRESSED).any():
-        derived_text = derived_text.str.replace(r".+", SUPPRESSED, regex=True)
+        derived_text = pd.Series(SUPPRESSED, index=derived.index)
     text = pd.concat([shown.astype(str), derived_text])
     cells = funnel.assign(value=text.reindex(funnel.index))
     cells = cells.assign(column=cells["period"].replace({"all years": "Over the years", "a year": "A year"}))
