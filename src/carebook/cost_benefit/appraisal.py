@@ -77,8 +77,7 @@ def benefits(params: CostBenefitParams, success_rate: Any, counterfactual_cost: 
         ratio = _column(np.asarray(counterfactual_cost) / base_counterfactual_cost(params))
         return np.asarray(params.stated_savings_gbp, dtype=float) * ratio
     used = costs.open_places_by_month(params) * params.block_contract.occupancy
-    weekly = _column(np.asarray(counterfactual_cost, dtype=float) / 52)
-    return by_year(used * costs.WEEKS_A_MONTH * weekly if np.ndim(weekly) else used * costs.WEEKS_A_MONTH * weekly)
+    return by_year(used * costs.WEEKS_A_MONTH * _column(np.asarray(counterfactual_cost, dtype=float) / 52))
 
 
 def outcome_units(params: CostBenefitParams, success_rate: Any, savings: np.ndarray) -> np.ndarray:

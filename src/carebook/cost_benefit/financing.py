@@ -57,8 +57,7 @@ def bond_flows(params, funded_costs: np.ndarray, outcomes: np.ndarray, base_outc
     days saved), actual and base case. The price per unit repays the base-case funded cost
     with ``investor_return``; payments follow outcomes after ``payment_lag_years``.
     """
-    r = np.asarray(investor_return, dtype=float)
-    price = outcome_price(float(np.sum(funded_costs)), 0.0, float(np.sum(base_outcomes))) * (1 + r)
+    price = outcome_price(float(np.sum(funded_costs)), np.asarray(investor_return, dtype=float), float(np.sum(base_outcomes)))
     price = price[..., None] if np.ndim(price) else price
     payments = lag(price * outcomes, params.payment_lag_years)
     return BondFlows(np.broadcast_to(funded_costs, payments.shape), payments, life_chances_fund(params, payments))

@@ -72,14 +72,14 @@ def lag(values: np.ndarray, years: int) -> np.ndarray:
     return out
 
 
-def outcome_price(funded_cost_gbp: float, investor_return: float, base_outcomes: float) -> float:
+def outcome_price(funded_cost_gbp: float, investor_return: float | np.ndarray, base_outcomes: float) -> float | np.ndarray:
     """Price of one outcome unit, £, so that base-case outcomes repay the funded cost with the return.
 
-    price = funded cost x (1 + return) / base-case outcome units.
+    price = funded cost x (1 + return) / base-case outcome units (0 when no outcome is expected).
     """
     if base_outcomes <= 0:
-        return 0.0
-    return funded_cost_gbp * (1 + investor_return) / base_outcomes
+        return np.zeros_like(np.asarray(investor_return, dtype=float))
+    return funded_cost_gbp * (1 + np.asarray(investor_return, dtype=float)) / base_outcomes
 
 
 def life_chances_fund(params: CostBenefitParams, payments: np.ndarray) -> np.ndarray:
