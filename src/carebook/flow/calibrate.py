@@ -26,6 +26,8 @@ RO3 = "derived/ro3_2024_25_children_looked_after_expenditure_by_la_gbp_thousands
 RO3_YEAR = "2025"
 RO3_COLUMN = "Children's social care - Children Looked After - Total Expenditure (C3 = C1 + C2)"
 CLA_STARTING = "Children starting to be looked after each year"
+MIN_PLAUSIBLE_EPISODE_COST_GBP = 10_000.0
+"""£: below this a council's RO3 looked-after spend per child starting care is not its full spend."""
 
 #: measure -> (file, column, row filter on population_type or None)
 OFFICIAL_MEASURES: dict[str, tuple[str, str, str | None]] = {
@@ -119,26 +121,43 @@ def base_from_official(council, params: FlowParams) -> OfficialBase:
     return OfficialBase(base=base, evidence=evidence)
 
 
+def _ro3_spend_gbp(codes: list[str]) -> pd.Series:
+    """Looked-after children expenditure (RO3 2024-25) in £ for the given ONS codes (NaN where not given)."""
+    spend = public.read(RO3)  # not-available cells are marked "[x]" in this file
+    text = spend[spend["ONS Code"].isin(codes)].set_index("ONS Code")[RO3_COLUMN].str.replace(",", "", regex=False)
+    return pd.to_numeric(text.where(~text.str.startswith("[")), errors="coerce").reindex(codes) * 1000
+
+
+def england_cost_per_care_episode() -> float:
+    """£ per care episode for England: England RO3 looked-after spend / England children starting care."""
+    spend = public.read(RO3)
+    england = pd.to_numeric(spend.loc[spend["Local authority"] == "ENGLAND", RO3_COLUMN], errors="coerce").sum() * 1000
+    cla = public.read(CLA, numeric=["children_count"])
+    starting = cla[(cla["geographic_level"] == "National") & (cla["time_period"] == RO3_YEAR)
+                   & (cla["population_type"] == CLA_STARTING)]["children_count"].sum()  # fmt: skip
+    return float(england / starting)
+
+
 def cost_per_care_episode_from_official(council) -> tuple[float, str]:
     """£ per care episode: looked-after children spend (RO3 2024-25) / children starting care (2024-25).
 
     In a steady state a year's spend equals the year's entries times the average cost of
-    an episode, so this ratio estimates the cost of one care episode.
+    an episode, so this ratio estimates the cost of one care episode. Where a member's
+    spend is not published, or the ratio is below ``MIN_PLAUSIBLE_EPISODE_COST_GBP`` (the
+    spend is recorded elsewhere, e.g. by a children's trust), England's figure is used.
     """
-    spend = public.read(RO3)  # not-available cells are marked "[x]" in this file
-    spend_text = spend[spend["ONS Code"].isin(council.codes)][RO3_COLUMN].str.replace(",", "", regex=False)
-    spend_gbp = pd.to_numeric(spend_text.where(~spend_text.str.startswith("[")), errors="coerce")
+    spend_gbp = _ro3_spend_gbp(council.codes)
     counts = official_counts(council)
     starting = counts[(counts["measure"] == "entries_into_care") & (counts["time_period"] == RO3_YEAR)]
-    if len(spend_gbp) != len(council.codes) or spend_gbp.isna().any() or starting.empty or starting["members"].iloc[0] != len(council.codes):
-        raise InputError(
-            "expected looked-after children spend (RO3 2024-25) and children starting to be looked after (2025) "
-            "for every member, to estimate the cost of a care episode; set flow_model.cost_per_care_episode_gbp instead",
-            file=RO3,
-        )
-    cost = spend_gbp.sum() * 1000 / starting["children"].iloc[0]
+    complete = not spend_gbp.isna().any() and not starting.empty and starting["members"].iloc[0] == len(council.codes)
+    cost = spend_gbp.sum() / starting["children"].iloc[0] if complete and starting["children"].iloc[0] > 0 else 0.0
     source = (
         "MHCLG revenue outturn RO3 2024-25 (children looked after, total expenditure) divided by DfE children "
         "starting to be looked after in the year to 31 March 2025"
     )
-    return float(cost), source
+    if cost >= MIN_PLAUSIBLE_EPISODE_COST_GBP:
+        return float(cost), source
+    return england_cost_per_care_episode(), (
+        f"England figure ({source}): {council.name}'s own looked-after spend is not published in RO3 "
+        "or is too small to be its full spend"
+    )
