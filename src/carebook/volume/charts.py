@@ -67,7 +67,9 @@ def journey_profile_chart(profile: pd.DataFrame) -> alt.Chart:
 
 
 def placement_mix_chart(mix: pd.DataFrame) -> alt.Chart:
-    """Stacked bars: share of care days by placement group, by age at entry and all ages."""
+    """Stacked bars: share of care days by placement group, by age at entry and all ages
+    (ages with 1 to 4 children are left out)."""
+    mix = mix[~mix["children"].between(1, 4)]
     data = mix.assign(
         placement=mix["sf_group"].map(PLACEMENT_GROUP_NAMES),
         age=mix["age_at_entry"].astype(str).where(mix["age_at_entry"] >= 0, "All ages"),

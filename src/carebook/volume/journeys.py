@@ -226,10 +226,16 @@ def sample_sizes(years: pd.DataFrame) -> pd.DataFrame:
 def placement_mix(care: pd.DataFrame) -> pd.DataFrame:
     """Share of care days by placement group, by age at entry and for all ages.
 
-    Returns columns age_at_entry (-1 for all ages), sf_group, care_days (days), share (rate 0-1).
+    Returns columns age_at_entry (-1 for all ages), children (in the sample), sf_group,
+    care_days (days), share (rate 0-1).
     """
     by_age = care.groupby(["age_at_entry", "sf_group"], as_index=False)["care_days"].sum()
     overall = care.groupby("sf_group", as_index=False)["care_days"].sum().assign(age_at_entry=-1)
+    children = pd.concat(
+        [care.groupby("age_at_entry")["CHILD"].nunique(), pd.Series({-1: care["CHILD"].nunique()})]
+    ).rename("children")
     table = pd.concat([by_age, overall], ignore_index=True)
     totals = table.groupby("age_at_entry")["care_days"].transform("sum")
-    return table.assign(share=(table["care_days"] / totals).fillna(0.0))[["age_at_entry", "sf_group", "care_days", "share"]]
+    table = table.assign(share=(table["care_days"] / totals).fillna(0.0))
+    table = table.merge(children, left_on="age_at_entry", right_index=True, how="left")
+    return table[["age_at_entry", "children", "sf_group", "care_days", "share"]]

@@ -231,7 +231,7 @@ def results_tables(result: VolumeSizing) -> dict[str, pd.DataFrame]:
         ),
         "volume_journey_profile": hide_small_groups(result.profile),
         "volume_length_of_care_by_age": hide_small_groups(result.by_age),
-        "volume_placement_mix": placement_names(result.mix),
+        "volume_placement_mix": hide_small_groups(placement_names(result.mix)),
         "volume_sample_sizes": hide_small_groups(result.samples),
         "volume_unit_costs": result.unit_costs.assign(spend_year=result.spend_year),
         "volume_journey_cost": hide_small_groups(result.cost),

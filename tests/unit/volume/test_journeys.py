@@ -107,6 +107,8 @@ def test_placement_mix(care):
     assert mix.loc[-1, "care_days"].to_dict() == {"A": 0, "F": 395, "I": 29, "R": 456, "U": 153}
     assert mix.loc[(-1, "R"), "share"] == pytest.approx(456 / 1033, abs=1e-12)
     assert mix.loc[(13, "R"), "share"] == pytest.approx(273 / 365, abs=1e-12)
+    assert mix.loc[(-1, "R"), "children"] == 4
+    assert mix.loc[(13, "R"), "children"] == 1
 
 
 def test_journey_cost(care, params):
