@@ -20,7 +20,7 @@ from carebook.cost_benefit.outcomes import lag, life_chances_fund, outcome_price
 OPTIONS = {
     "council": "1. Council budget",
     "bond": "2. Social impact bond",
-    "hybrid": "3. Hybrid (residential through the bond)",
+    "hybrid": "3. Hybrid (part through the bond)",
     "nothing": "4. Do nothing",
 }
 

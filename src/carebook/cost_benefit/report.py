@@ -253,11 +253,13 @@ def financing_text(result: Result) -> str:
                 "contract or to stated savings: the council pays the contract itself (option 1) or does nothing (option 4).")
     fund = p.life_chances_fund
     grant = "" if not (fund.annual_gbp or fund.share_of_payments) else " with the Life Chances Fund paying part of them"
+    bond_lines = [line.label for line in p.cost_lines if line.bond_financed_in_hybrid]
+    through = ", ".join(bond_lines) if bond_lines else "no line"
     return (f"Under a social impact bond (option 2) an investor pays for the service and the council pays only for "
             f"outcomes achieved, priced to return {p.investor_return:.0%} on the investor's capital at the planned "
-            f"success rate{grant}: net saving {money(h['net_saving_bond_gbp'])}. The hybrid (option 3) takes only "
-            f"the bond-financed lines through the bond: {money(h['net_saving_hybrid_gbp'])}. "
-            "Doing nothing (option 4) neither costs nor saves.")
+            f"success rate{grant}: net saving {money(h['net_saving_bond_gbp'])}. The hybrid (option 3) finances "
+            f"only {through} through the bond and the rest from the council's budget: "
+            f"{money(h['net_saving_hybrid_gbp'])}. Doing nothing (option 4) neither costs nor saves.")
 
 
 def risk_text(result: Result) -> str:
@@ -268,7 +270,10 @@ def risk_text(result: Result) -> str:
             f"{money(council['council_loss_gbp'])}.")
     if financing.OPTIONS["bond"] in risk.index:
         bond = risk.loc[financing.OPTIONS["bond"]]
-        text += (f" Under the bond the outcome payments fall with the outcomes: the council's net saving falls by "
-                 f"only {money(bond['council_loss_gbp'])}, and the investor's position goes from "
-                 f"{money(bond['investor_base_gbp'])} to {money(bond['investor_shortfall_gbp'])}.")
+        loss = bond["council_loss_gbp"]
+        change = (f"falls by only {money(loss)}" if loss >= 0 else
+                  f"even rises, by {money(-loss)}, because each outcome is priced above the saving it brings")
+        text += (f" Under the bond the outcome payments fall with the outcomes: the council's net saving {change}, "
+                 f"and the investor's position goes from {money(bond['investor_base_gbp'])} to "
+                 f"{money(bond['investor_shortfall_gbp'])}.")
     return text
