@@ -46,6 +46,7 @@ def funnel_chart(funnel: pd.DataFrame) -> alt.Chart:
 
 def journey_profile_chart(profile: pd.DataFrame) -> alt.Chart:
     """Bars: share of time in care in each year since entry, all journeys beside complete ones."""
+    profile = profile[~profile["children"].between(1, 4)]  # figures of fewer than 5 children
     data = profile.assign(journeys=profile["journeys"].map(JOURNEYS))
     return (
         alt.Chart(data)
@@ -93,6 +94,7 @@ def placement_mix_chart(mix: pd.DataFrame) -> alt.Chart:
 
 def cost_curve_chart(cost: pd.DataFrame) -> alt.Chart:
     """Lines: average placement cost of a care journey from entry, by years since entry."""
+    cost = cost[~cost["children"].between(1, 4)]  # figures of fewer than 5 children
     data = cost.assign(journeys=cost["journeys"].map(JOURNEYS))
     base = alt.Chart(data).encode(
         x=alt.X("journey_year:O", title="Years since entering care", axis=alt.Axis(labelAngle=0)),
