@@ -329,7 +329,8 @@ def sample_sectors(
     candidates = everyone[near_centre & everyone["la_code"].str.slice(0, 1).isin(["E", "W"])].reset_index(drop=True)
     cand_xy = candidates[["easting_m", "northing_m"]].to_numpy(dtype="float64")
     home_xy = table.loc[unique_homes, ["easting_m", "northing_m"]].to_numpy(dtype="float64")
-    miles = np.hypot(home_xy[:, None, 0] - cand_xy[None, :, 0], home_xy[:, None, 1] - cand_xy[None, :, 1]) / METRES_PER_MILE
+    miles = np.hypot(home_xy[:, None, 0] - cand_xy[None, :, 0],
+                     home_xy[:, None, 1] - cand_xy[None, :, 1]) / METRES_PER_MILE
     size = candidates["postcodes"].to_numpy(dtype="float64")[None, :]
     in_council = candidates["la_code"].isin(directory_codes(la_codes)).to_numpy()[None, :]
     near = miles <= LOCAL_MILES

@@ -151,11 +151,6 @@ def analyse(council: "Council", extract: "Extract") -> ChildLevelSufficiency:
 # --- tables for readers (suppressed) -------------------------------------------------------
 
 
-def _labelled_rows(table: pd.DataFrame) -> pd.Series:
-    return (table["provision"].astype("string").map(PROVISION_LABELS) + " "
-            + table["placement_group"].astype("string").map(GROUP_LABELS).str.lower())
-
-
 def provision_display(result: ChildLevelSufficiency) -> pd.DataFrame:
     """In-house vs external by group as the strategy prints it: children and share, small
     counts suppressed (a suppressed count's share is suppressed too)."""
@@ -173,12 +168,11 @@ def provision_display(result: ChildLevelSufficiency) -> pd.DataFrame:
 
 def crosstab_display(table: pd.DataFrame, column: str, labels: dict[str, str], threshold: int) -> pd.DataFrame:
     """A provision-by-``column`` crosstab (e.g. sex, legal status) with totals, suppressed."""
-    wide = (table.assign(row=_labelled_rows(table))
-            .pivot_table(index="row", columns=column, values="children", aggfunc="sum", observed=False, sort=False)
-            .rename_axis(index=None, columns=None))
-    wide = wide.loc[:, wide.sum() > 0] if len(wide.columns) > 2 else wide
+    wide = snapshot.crosstab(table, column)
+    empty_extra = [c for c in ("unknown", "other") if c in wide and wide[c].sum() == 0]
+    wide = wide.drop(columns=empty_extra)  # an unknown sex or other legal status column only when used
     wide.columns = [labels.get(str(c), str(c)) for c in wide.columns]
-    return suppress_table(wide.astype("int64"), threshold).rename_axis("Provision").reset_index()
+    return suppress_table(wide, threshold).rename_axis("Provision").reset_index()
 
 
 def within_20_display(result: ChildLevelSufficiency) -> pd.DataFrame:

@@ -61,7 +61,8 @@ def _by_group_and_all(rows: pd.DataFrame, column: str, categories: Sequence[str]
     totals = groups.groupby("date", as_index=False)[list(categories)].sum().assign(placement_group=ALL)
     order = {name: number for number, name in enumerate([*PLACEMENT_GROUPS, ALL])}
     table = pd.concat([groups, totals[groups.columns]], ignore_index=True)
-    table = table.sort_values(["date", "placement_group"], key=lambda s: s.map(order) if s.name == "placement_group" else s)
+    table = table.sort_values(["date", "placement_group"],
+                              key=lambda column: column.map(order) if column.name == "placement_group" else column)
     return table.rename_axis(columns=None).reset_index(drop=True)
 
 

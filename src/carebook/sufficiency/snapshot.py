@@ -107,7 +107,8 @@ def classify_episodes(episodes: pd.DataFrame, header: pd.DataFrame) -> pd.DataFr
     )
 
 
-def in_care_on(episodes: pd.DataFrame, header: pd.DataFrame, dates: Sequence[pd.Timestamp] | pd.DatetimeIndex) -> pd.DataFrame:
+def in_care_on(episodes: pd.DataFrame, header: pd.DataFrame,
+               dates: Sequence[pd.Timestamp] | pd.DatetimeIndex) -> pd.DataFrame:
     """One row per child in care on each date: the episode open on it, classified.
 
     ``dates``: one or many days. Returns the episode columns plus ``date``, the
@@ -146,6 +147,17 @@ def by_placement_group(snapshot: pd.DataFrame) -> pd.DataFrame:
     return _with_share(_count(snapshot, ["date", "placement_group"]), ["date"])
 
 
+def _provided(frame: pd.DataFrame, groups: Sequence[str]) -> pd.DataFrame:
+    """Rows of ``groups`` with an in-house or external provider."""
+    return frame[frame["placement_group"].isin(groups) & frame["provision"].isin(["in_house", "external"])]
+
+
+def _provision_counts(rows: pd.DataFrame, by: Sequence[str], within: Sequence[str],
+                      groups: Sequence[str]) -> pd.DataFrame:
+    """Children in-house and external per combination of ``by``, with shares ``within``."""
+    return _with_share(_provided(_count(_provided(rows, groups), by), groups), within).reset_index(drop=True)
+
+
 def by_provision(snapshot: pd.DataFrame, groups: Sequence[str] = PROVISION_GROUPS) -> pd.DataFrame:
     """In-house (PR1) vs external (PR2-PR5) children per placement group on each date.
 
@@ -153,17 +165,12 @@ def by_provision(snapshot: pd.DataFrame, groups: Sequence[str] = PROVISION_GROUP
     share (0-1 of the group's in-house plus external children). Children with no
     provider (PR0, blank) are left out of these groups' tables.
     """
-    rows = snapshot[snapshot["placement_group"].isin(groups) & snapshot["provision"].isin(["in_house", "external"])]
-    table = _count(rows, ["date", "placement_group", "provision"])
-    table = table[table["placement_group"].isin(groups) & table["provision"].isin(["in_house", "external"])]
-    return _with_share(table, ["date", "placement_group"]).reset_index(drop=True)
+    return _provision_counts(snapshot, ["date", "placement_group", "provision"], ["date", "placement_group"], groups)
 
 
 def _by_provision_and(snapshot: pd.DataFrame, column: str, groups: Sequence[str]) -> pd.DataFrame:
-    rows = snapshot[snapshot["placement_group"].isin(groups) & snapshot["provision"].isin(["in_house", "external"])]
-    table = _count(rows, ["date", "placement_group", "provision", column])
-    table = table[table["placement_group"].isin(groups) & table["provision"].isin(["in_house", "external"])]
-    return _with_share(table, ["date", "placement_group", "provision"]).reset_index(drop=True)
+    return _provision_counts(snapshot, ["date", "placement_group", "provision", column],
+                             ["date", "placement_group", "provision"], groups)
 
 
 def gender_by_provision(snapshot: pd.DataFrame, groups: Sequence[str] = PROVISION_GROUPS) -> pd.DataFrame:
@@ -204,12 +211,9 @@ def new_placements(episodes: pd.DataFrame, header: pd.DataFrame, start: pd.Times
 def age_at_placement(placements: pd.DataFrame, groups: Sequence[str] = PROVISION_GROUPS) -> pd.DataFrame:
     """Age band at the start of placement per provision row: placement_group, provision,
     age_band, placements, share (0-1 of the row's placements)."""
-    rows = placements[placements["placement_group"].isin(groups) & placements["provision"].isin(["in_house", "external"])]
-    table = rows.groupby(["placement_group", "provision", "age_band"], observed=False).size().rename("children")
-    table = table.reset_index()
-    table = table[table["placement_group"].isin(groups) & table["provision"].isin(["in_house", "external"])]
-    return (_with_share(table, ["placement_group", "provision"])
-            .rename(columns={"children": "placements"}).reset_index(drop=True))
+    table = _provision_counts(placements, ["placement_group", "provision", "age_band"],
+                              ["placement_group", "provision"], groups)
+    return table.rename(columns={"children": "placements"})
 
 
 def provision_row_label(table: pd.DataFrame) -> pd.Series:
