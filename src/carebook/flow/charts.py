@@ -37,7 +37,7 @@ EDGES: list[tuple[str, str, str]] = [
     ("plans", "care", "entries_via_plan"),
     ("plans", "stepdown", "plans_stepped_down"),
 ]
-SHORTEN = 0.62  # how far (canvas units) an arrow stops short of a box's centre
+ARROW_GAP = 0.12  # canvas units between a box's edge and an arrow's end
 
 
 def flow_edges(projection: pd.DataFrame, year: str) -> pd.DataFrame:
@@ -51,8 +51,11 @@ def flow_edges(projection: pd.DataFrame, year: str) -> pd.DataFrame:
     y1 = frame["target"].map(lambda k: xy[k][1]).to_numpy()
     length = np.hypot(x1 - x0, y1 - y0)
     ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    with np.errstate(divide="ignore"):
+        to_edge = np.minimum(BOX_HALF_WIDTH / np.abs(ux), BOX_HALF_HEIGHT / np.abs(uy))
+    shorten = to_edge + ARROW_GAP
     return frame.assign(
-        x=x0 + SHORTEN * ux, y=y0 + SHORTEN * uy, x2=x1 - SHORTEN * ux, y2=y1 - SHORTEN * uy,
+        x=x0 + shorten * ux, y=y0 + shorten * uy, x2=x1 - shorten * ux, y2=y1 - shorten * uy,
         label_x=(x0 + x1) / 2 - 0.25 * uy, label_y=(y0 + y1) / 2 + 0.25 * ux,
         angle=90 - np.degrees(np.arctan2(uy, ux)),
         children=frame["flow"].map(row).to_numpy().round(0),
@@ -124,14 +127,18 @@ def sensitivity_grid_chart(grid: pd.DataFrame) -> alt.LayerChart:
         direct=grid["direct_entry_rate"].map("{:.2%}".format), plan=grid["plan_to_care_rate"].map("{:.0%}".format)
     )
     base = alt.Chart(data).encode(
-        x=alt.X("plan:O", title=LABELS["plan_to_care"], sort="descending"),
+        x=alt.X("plan:O", title=LABELS["plan_to_care"], sort="descending", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("direct:O", title=LABELS["direct_entry"], sort="descending"),
     )
     cells = base.mark_rect().encode(
         color=alt.Color("entries_into_care:Q", title="Entries into care", scale=alt.Scale(scheme="blues")),
         tooltip=[alt.Tooltip("entries_into_care:Q", title="Entries into care", format=",.0f")],
     )
-    text = base.mark_text(fontSize=11).encode(text=alt.Text("entries_into_care:Q", format=",.0f"))
+    middle = (grid["entries_into_care"].min() + grid["entries_into_care"].max()) / 2
+    text = base.mark_text(fontSize=11).encode(
+        text=alt.Text("entries_into_care:Q", format=",.0f"),
+        color=alt.condition(alt.datum.entries_into_care > middle, alt.value("white"), alt.value("black")),
+    )
     return (cells + text).properties(width=360, height=220)
 
 
@@ -145,11 +152,11 @@ def savings_chart(savings: pd.DataFrame) -> alt.Chart:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("year:O", title=None),
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("saving_gbp_millions:Q", title="Recurring saving, £ millions a year", stack=True),
             color=alt.Color("kind:N", title=None),
             tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("kind:N", title="Saving"),
                      alt.Tooltip("saving_gbp_millions:Q", title="£m", format=",.2f")],
         )  # fmt: skip
-        .properties(height=260)
+        .properties(width=420, height=260)
     )
