@@ -184,4 +184,5 @@ def headlines(params: CostBenefitParams) -> dict[str, Any]:
         "net_saving_bond_gbp": float(options["bond"].sum()) if "bond" in options else None,
         "net_saving_hybrid_gbp": float(options["hybrid"].sum()) if "hybrid" in options else None,
         "investor_return": float(financing.simple_return(scenario.bond)) if "bond" in options else None,
+        "investor_peak_capital_gbp": float(financing.peak_capital(scenario.bond)) if "bond" in options else None,
     }

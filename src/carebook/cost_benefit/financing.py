@@ -83,6 +83,11 @@ def simple_return(flows: BondFlows) -> np.ndarray:
     return flows.outcome_payments.sum(axis=-1) / flows.investor_outlay.sum(axis=-1) - 1
 
 
+def peak_capital(flows: BondFlows) -> np.ndarray:
+    """Most capital the investor has outstanding at a year end (outlay less payments so far), £."""
+    return np.max(np.cumsum(flows.investor_outlay - flows.outcome_payments, axis=-1), axis=-1)
+
+
 def internal_rate_of_return(cash: np.ndarray) -> float | None:
     """Annual rate at which the cash flows (year 0 first) have zero present value; None if none in (-99%, 100%)."""
     def npv(rate: float) -> float:

@@ -257,7 +257,8 @@ def financing_text(result: Result) -> str:
     through = ", ".join(bond_lines) if bond_lines else "no line"
     return (f"Under a social impact bond (option 2) an investor pays for the service and the council pays only for "
             f"outcomes achieved, priced to return {p.investor_return:.0%} on the investor's capital at the planned "
-            f"success rate{grant}: net saving {money(h['net_saving_bond_gbp'])}. The hybrid (option 3) finances "
+            f"success rate{grant}: net saving {money(h['net_saving_bond_gbp'])}; the investor's capital outstanding "
+            f"peaks at {money(h['investor_peak_capital_gbp'])}. The hybrid (option 3) finances "
             f"only {through} through the bond and the rest from the council's budget: "
             f"{money(h['net_saving_hybrid_gbp'])}. Doing nothing (option 4) neither costs nor saves.")
 

@@ -83,3 +83,9 @@ def test_rotherham_bond_at_lower_success_moves_the_loss_to_the_investor(rotherha
     council_loss_bond = base.options()["bond"].sum() - low.options()["bond"].sum()
     council_loss_budget = base.options()["council"].sum() - low.options()["council"].sum()
     assert council_loss_bond < council_loss_budget
+
+
+def test_peak_capital(simple):
+    flows = financing.bond_flows(simple, COSTS, BASE_UNITS, BASE_UNITS, 0.05)
+    # outlay 100 then 100, payments 0 then 210: outstanding 100, then -10
+    assert financing.peak_capital(flows) == pytest.approx(100)
