@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from carebook import public
+from carebook.errors import InputError
 from carebook.ssda903.params import Snapshot, SnapshotRow
 
 NUMBER_FILE_NEW = "dfe/cla_number_and_rate_per_10k_children.csv"
@@ -238,6 +239,11 @@ def _fill_years(known: pd.Series, years: range) -> pd.Series:
 def calibration_targets(council, first_year: int, last_year: int) -> Targets:
     """Targets for simulating collection years ``first_year`` to ``last_year``."""
     numbers = official_numbers(council)
+    if numbers.empty:
+        raise InputError(
+            f"expected published figures of children looked after at 31 March for {council.name} "
+            "to calibrate a synthetic extract; found none (configure the council's own extract "
+            "with ssda903.path)", where="ssda903")
     placements = official_placements(council)
     stock_known = numbers.set_index("year")["children_at_31_march"]
     ratio_known = (numbers.set_index("year")["starts"] / stock_known).dropna()

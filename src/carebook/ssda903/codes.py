@@ -20,14 +20,13 @@ Changes over the years encoded here:
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-#: Repository root (``src/carebook/ssda903/codes.py`` -> four levels up).
-REPO_ROOT = Path(__file__).resolve().parents[3]
-PLACEMENT_CODES_CSV = REPO_ROOT / "data" / "reference" / "placement_codes.csv"
+from carebook.paths import REFERENCE
+
+PLACEMENT_CODES_CSV = REFERENCE / "placement_codes.csv"
 
 #: Column order of the header file exactly as the 903 return.
 HEADER_COLUMNS: tuple[str, ...] = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")

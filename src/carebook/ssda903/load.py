@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from carebook.ssda903.extract import Extract
@@ -17,9 +18,11 @@ def load_for_council(council: "Council") -> Extract:
     True, and ``Extract.source`` says so)."""
     params = council.ssda903
     if params.path is not None:
+        from carebook.paths import ROOT
         from carebook.ssda903.read import read_extract
 
-        return read_extract(params.path, mode=params.mode)
+        folder = Path(params.path).expanduser()
+        return read_extract(folder if folder.is_absolute() else ROOT / folder, mode=params.mode)
     from carebook.ssda903.synth import generate
 
     return generate(council, params.synth_start_year, params.synth_end_year, params.seed)

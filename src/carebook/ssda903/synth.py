@@ -63,6 +63,9 @@ OPEN_END = np.iinfo("int64").max // 4
 ENTRY_AGE_SHARES: dict[tuple[int, int], float] = {
     (0, 1): 0.19, (1, 5): 0.15, (5, 10): 0.15, (10, 16): 0.33, (16, 18): 0.18,
 }  # fmt: skip
+LONG_STAY_FACTOR = (0.45, 0.6, 1.0, 1.0, 1.0)
+"""Long stays of children entering under 1 and aged 1-4 are shorter (adoption, special
+guardianship): factor on the mean long stay, by ENTRY_AGE_SHARES band."""
 SHORT_STAY_SHARE = 0.35
 """Share (0-1) of periods of care that are short stays."""
 SHORT_STAY_MEAN_DAYS = 90.0
@@ -128,31 +131,71 @@ def _draw(rng: np.random.Generator, labels: list, shares: list[float], n: int) -
 
 
 # --------------------------------------------------------------------------- periods
-def _entry_ages(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Age at entry (days) drawn from ENTRY_AGE_SHARES, uniform within a band."""
+def _entry_ages(rng: np.random.Generator, n: int, shares: np.ndarray) -> np.ndarray:
+    """Age at entry (days): band by ``shares`` (one per ENTRY_AGE_SHARES band),
+    uniform within the band."""
     bands = list(ENTRY_AGE_SHARES)
-    pick = rng.choice(len(bands), size=n, p=np.array(list(ENTRY_AGE_SHARES.values())))
+    pick = rng.choice(len(bands), size=n, p=shares / shares.sum())
     low = np.array([b[0] for b in bands])[pick] * DAYS_PER_YEAR
     high = np.array([b[1] for b in bands])[pick] * DAYS_PER_YEAR - 2
     return (low + rng.random(n) * (high - low)).astype("int64")
 
 
-def _stay_lengths(rng: np.random.Generator, n: int, long_mean: float) -> np.ndarray:
-    """Lengths of stay (days): short stays with probability SHORT_STAY_SHARE, else long."""
-    short = rng.random(n) < SHORT_STAY_SHARE
-    mean = np.where(short, SHORT_STAY_MEAN_DAYS, long_mean)
+def _long_factor(ages: np.ndarray, factors: np.ndarray) -> np.ndarray:
+    """The factor (one per ENTRY_AGE_SHARES band) of each entry age (days)."""
+    edges = np.array([b[0] for b in ENTRY_AGE_SHARES]) * DAYS_PER_YEAR
+    return factors[np.searchsorted(edges, ages, side="right") - 1]
+
+
+def _stay_lengths(rng: np.random.Generator, ages: np.ndarray, long_mean: float, factors: np.ndarray) -> np.ndarray:
+    """Lengths of stay (days) for entries at these ages (days): short stays with
+    probability SHORT_STAY_SHARE, else long (mean ``long_mean`` x the band's factor)."""
+    short = rng.random(len(ages)) < SHORT_STAY_SHARE
+    mean = np.where(short, SHORT_STAY_MEAN_DAYS, long_mean * _long_factor(ages, factors))
     return 1 + rng.exponential(mean).astype("int64")
 
 
-def _long_stay_mean(rng: np.random.Generator, days_per_start: float) -> float:
+def _long_stay_mean(rng: np.random.Generator, days_per_start: float, shares: np.ndarray,
+                    factors: np.ndarray) -> float:
     """Mean long stay (days) so that the average stay, capped at 18, is ``days_per_start``."""
-    ages = _entry_ages(rng, 20_000)
+    ages = _entry_ages(rng, 20_000, shares)
     room = (18 * DAYS_PER_YEAR - ages).astype(float)
     candidates = np.linspace(200, 6000, 59)
     base = rng.exponential(1.0, size=20_000)
     short = rng.random(20_000) < SHORT_STAY_SHARE
-    means = [np.minimum(np.where(short, SHORT_STAY_MEAN_DAYS * base, m * base), room).mean() for m in candidates]
+    factor = _long_factor(ages, factors)
+    means = [np.minimum(np.where(short, SHORT_STAY_MEAN_DAYS * base, m * factor * base), room).mean()
+             for m in candidates]
     return float(np.interp(days_per_start, means, candidates))
+
+
+def calibrate_entry(age_mix: pd.Series, days_per_start: float, rng: np.random.Generator,
+                    rounds: int = 6) -> tuple[np.ndarray, float, np.ndarray]:
+    """Entry-age shares and long-stay factors (one per ENTRY_AGE_SHARES band) and
+    the mean long stay (days) such that a steady population has the published age
+    mix at 31 March (``age_mix``: share by DfE age group) and the published ratio
+    of stock to starts. Starts from ENTRY_AGE_SHARES and LONG_STAY_FACTOR; each
+    round rescales a band's entry share by target / simulated share, and the
+    long-stay factor of the band below it (whose children age into it) by the
+    square root of that ratio (children under 1 and 1-4 only)."""
+    shares = np.array(list(ENTRY_AGE_SHARES.values()))
+    factors = np.array(LONG_STAY_FACTOR, dtype=float)
+    target = age_mix.to_numpy(dtype=float) if len(age_mix) == len(shares) else None
+    n = 40_000
+    edges = [b[0] for b in ENTRY_AGE_SHARES] + [18]
+    for _ in range(rounds if target is not None and not np.isnan(target).any() else 0):
+        long_mean = _long_stay_mean(rng, days_per_start, shares, factors)
+        start = rng.random(n) * 18 * DAYS_PER_YEAR
+        age = _entry_ages(rng, n, shares)
+        end = np.minimum(start + _stay_lengths(rng, age, long_mean, factors), start - age + 18 * DAYS_PER_YEAR)
+        census = 18 * DAYS_PER_YEAR
+        open_age = (census - start + age)[(start <= census) & (end > census)] / DAYS_PER_YEAR
+        simulated = np.histogram(open_age, bins=edges)[0] / max(len(open_age), 1)
+        ratio = np.clip(target / np.maximum(simulated, 1e-6), 0.2, 5.0)
+        shares = shares * ratio
+        shares = shares / shares.sum()
+        factors[:2] = np.clip(factors[:2] * np.sqrt(ratio[1:3]), 0.05, 2.0)
+    return shares, _long_stay_mean(rng, days_per_start, shares, factors), factors
 
 
 def _periods(targets: Targets, first_year: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -165,24 +208,27 @@ def _periods(targets: Targets, first_year: int, rng: np.random.Generator) -> pd.
     year_days = np.array([_day(pd.Timestamp(y, 3, 31)) for y in years]) - year_start + 1
     index = np.searchsorted(years, year_of)
     start = year_start[index] + (rng.random(len(year_of)) * year_days[index]).astype("int64")
-    ages = _entry_ages(rng, len(start))
-    dob = start - ages
     published = targets.stock[targets.stock.index >= first_year]
     days_per_start = float(published.mean() / starts[starts.index >= first_year].mean() * DAYS_PER_YEAR)
-    end = start + _stay_lengths(rng, len(start), _long_stay_mean(rng, days_per_start))
+    shares, long_mean, factors = calibrate_entry(targets.age_mix, days_per_start, rng)
+    ages = _entry_ages(rng, len(start), shares)
+    dob = start - ages
+    end = start + _stay_lengths(rng, ages, long_mean, factors)
     eighteenth = _eighteenth(dob)
     return pd.DataFrame({"start": start, "end": np.minimum(end, eighteenth), "dob": dob,
                          "eighteenth": eighteenth}).sort_values("start", kind="stable").reset_index(drop=True)
 
 
 def _eighteenth(dob: np.ndarray) -> np.ndarray:
-    """Day of the 18th birthday (days since 1970) for each date of birth."""
+    """Day of the 18th birthday (days since 1970) for each date of birth (days); a
+    29 February birth's is 28 February in a common year, as pandas' DateOffset."""
     born = dob.astype("datetime64[D]")
-    years = born.astype("datetime64[Y]")
-    month_day = born - years.astype("datetime64[D]")
-    birthday = (years + 18).astype("datetime64[D]") + month_day
-    # 29 February births whose 18th year is not a leap year roll on to 1 March
-    return birthday.astype("int64")
+    month = born.astype("datetime64[M]")
+    day_in_month = born - month.astype("datetime64[D]")
+    target = month + 18 * 12
+    birthday = target.astype("datetime64[D]") + day_in_month
+    rolled = birthday.astype("datetime64[M]") != target
+    return birthday.astype("int64") - rolled.astype("int64")
 
 
 def match_stock(periods: pd.DataFrame, dates: list[int], totals: list[int], rng: np.random.Generator) -> pd.DataFrame:
@@ -598,7 +644,7 @@ def assign_postcodes(council_codes: list[str], child_period: np.ndarray, spell_p
     placed = geo.sample_sectors(council_codes, len(spell_period), rng, homes=spell_home,
                                 over_20_miles=np.where(outside, far_share, 0.0),
                                 inside_council=np.where(outside, 0.0, 1.0)).to_numpy().astype(object)
-    for attempt in range(6):  # a few redraws of placements that fell on the wrong side of the boundary
+    for attempt in range(3):  # a few redraws of placements that fell on the wrong side of the boundary
         is_inside = geo.sector_local_authority(pd.Series(placed, dtype="string")).isin(council_codes).to_numpy()
         wrong = np.flatnonzero(is_inside == outside)
         if len(wrong) == 0:
