@@ -120,3 +120,20 @@ def test_journey_cost(care, params):
     assert cost.loc[("all", 4), "cumulative_cost_gbp"] == pytest.approx(120_800 + 18_100 / 3, abs=1e-6)
     assert cost.loc[("complete", 2), "cumulative_cost_gbp"] == pytest.approx(201_100, abs=1e-6)
     assert cost.loc["all", "children"].tolist() == [4, 3, 2, 1]
+
+
+def test_entries_in_the_first_year_of_data_are_left_out(header, episodes, params):
+    """With data from 01/01/2015 the year before D's entry (01/10/2015) is not wholly
+    observed (lookback from 01/01/2016), so D leaves the cohort."""
+    cohort = journey_cohort(header, episodes, pd.Timestamp("2015-01-01"), OBSERVED_TO, params)
+    assert cohort["CHILD"].tolist() == ["A", "F", "G"]
+
+
+def test_lookback_parameter(header, episodes, params):
+    """Without a look-back, C (short break in June 2019) and E (in care to 15/01/2020)
+    join the cohort at their first eligible entries."""
+    cohort = journey_cohort(header, episodes, OBSERVED_FROM, OBSERVED_TO, params.model_copy(update={"lookback_days": 0}))
+    assert cohort.set_index("CHILD")["entry"].to_dict() == {
+        "A": pd.Timestamp("2018-03-01"), "C": pd.Timestamp("2020-05-01"), "D": pd.Timestamp("2015-10-01"),
+        "E": pd.Timestamp("2020-08-01"), "F": pd.Timestamp("2018-05-01"), "G": pd.Timestamp("2020-02-01"),
+    }  # fmt: skip
