@@ -60,6 +60,7 @@ class ChildLevelSufficiency:
     boundary: pd.DataFrame
     stock_history: pd.DataFrame
     rates: forecast.FlowRates
+    forecast_states: pd.DataFrame
     forecast_groups: pd.DataFrame
     forecast_total: pd.DataFrame
     capacity: pd.Series
@@ -140,6 +141,7 @@ def analyse(council: "Council", extract: "Extract") -> ChildLevelSufficiency:
         boundary=distance.outside_boundary(today, council.codes),
         stock_history=snapshot.by_placement_group(rows),
         rates=rates,
+        forecast_states=projection.table,
         forecast_groups=groups,
         forecast_total=forecast.totals(projection, by=None),
         capacity=capacity,
@@ -207,6 +209,25 @@ def gap_display(result: ChildLevelSufficiency, scenario: str = "current") -> pd.
         "To buy within 20 miles": table["local_gap"].round().astype("int64"),
         "External cost (£ a year)": table["external_cost_gbp_per_year"].round(-3),
     }).reset_index(drop=True)
+
+
+def show_in_house_scenario(page: Any, result: ChildLevelSufficiency) -> None:
+    """Show the gap under the council's in-house fostering target (only when it has one)."""
+    if page.council.sufficiency.target_fostering_in_house is None:
+        return
+    page.table(gap_display(result, scenario="in_house_target"),
+               caption="The same with in-house fostering growing to the council's target share")
+
+
+def forecast_age_display(result: ChildLevelSufficiency) -> pd.DataFrame:
+    """Projected children in care (central) by placement group and age band at the last 31 March."""
+    table = result.forecast_states
+    last = table[(table["date"].dt.month == 3) & (table["date"] == table.loc[table["date"].dt.month == 3, "date"].max())]
+    wide = (last.pivot_table(index="placement_group", columns="age_band", values="children", aggfunc="sum",
+                             sort=False)
+            .reindex(index=list(snapshot.PLACEMENT_GROUPS), columns=list(snapshot.AGE_BANDS)).round().astype("int64"))
+    wide.index = wide.index.map(GROUP_LABELS)
+    return wide.assign(Total=wide.sum(axis=1)).rename_axis("Placement group").rename_axis(columns=None).reset_index()
 
 
 def capacity_display(params: SufficiencyParams, capacity: pd.Series) -> pd.DataFrame:
@@ -390,6 +411,7 @@ def save_results(result: ChildLevelSufficiency, save: Callable[[str, Any], None]
     save("sufficiency_903_boundary", _suppress_long(boundary, ["date", "placement_group"], "location", t))
     save("sufficiency_903_forecast", pd.concat(
         [result.forecast_groups, result.forecast_total.assign(placement_group="all")], ignore_index=True))
+    save("sufficiency_903_forecast_age_bands", result.forecast_states)
     save("sufficiency_903_gap", result.gap)
     save("sufficiency_903_summary", {
         **on, "source": result.source, "is_synthetic": result.is_synthetic, "suppression_threshold": t,
