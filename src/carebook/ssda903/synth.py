@@ -645,7 +645,7 @@ def assign_postcodes(council_codes: list[str], child_period: np.ndarray, spell_p
                                 over_20_miles=np.where(outside, far_share, 0.0),
                                 inside_council=np.where(outside, 0.0, 1.0)).to_numpy().astype(object)
     for attempt in range(3):  # a few redraws of placements that fell on the wrong side of the boundary
-        is_inside = geo.sector_local_authority(pd.Series(placed, dtype="string")).isin(council_codes).to_numpy()
+        is_inside = geo.in_council(pd.Series(placed, dtype="string"), council_codes).fillna(False).to_numpy(dtype=bool)
         wrong = np.flatnonzero(is_inside == outside)
         if len(wrong) == 0:
             break

@@ -1,0 +1,147 @@
+"""The synthetic generator: valid output for every default council, its figures at
+31 March equal the calibration targets, the seeds' tables cell for cell, determinism."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from carebook import geo
+from carebook.params import load_council
+from carebook.ssda903 import codes, load_for_council, periods
+from carebook.ssda903.calibration import AGE_BANDS, calibration_targets, official_age_mix, official_placements
+from carebook.ssda903.params import Ssda903Params
+from carebook.ssda903.read import read_extract
+from carebook.ssda903.synth import generate, write_extract
+
+COUNCILS = ["rotherham", "nottingham", "triborough", "essex", "warwickshire", "buckinghamshire"]
+
+
+@cache
+def extract(slug: str):
+    return generate(slug)
+
+
+def _open_with_groups(extract_, day: str) -> pd.DataFrame:
+    episodes = periods.with_groups(extract_.episodes)
+    return episodes[periods.open_on(episodes, day)].merge(extract_.header[["CHILD", "SEX", "DOB"]], on="CHILD")
+
+
+@pytest.mark.parametrize("slug", COUNCILS)
+def test_output_passes_every_rule_and_reads_back_unchanged(slug, tmp_path):
+    generated = extract(slug)
+    write_extract(generated, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [str(y) for y in range(2008, 2026)]
+    again = read_extract(tmp_path, mode="strict")  # raises on any problem
+    assert again.problems.empty
+    pd.testing.assert_frame_equal(again.episodes, generated.episodes)
+    pd.testing.assert_frame_equal(again.header, generated.header)
+
+
+@pytest.mark.parametrize("slug", COUNCILS)
+def test_figures_at_31_march_match_the_calibration_targets(slug):
+    council, generated = load_council(slug), extract(slug)
+    targets = calibration_targets(council, 1990, 2025)
+    published = targets.official.set_index("year")["children_at_31_march"]
+    episodes = periods.with_groups(generated.episodes)
+    for year in range(2008, 2026):  # every 31 March: published figure, or interpolated between them
+        assert periods.open_on(episodes, pd.Timestamp(year, 3, 31)).sum() == targets.stock[year]
+    assert set(published.index) <= set(targets.stock.index)
+    assert all(targets.stock[y] == published[y] for y in published.index)
+    own_dates = {s.date.year for s in council.ssda903.snapshots if (s.date.month, s.date.day) == (3, 31)}
+    placements = official_placements(council)
+    for year, rows in placements[~placements["year"].isin(own_dates)].groupby("year"):
+        on = episodes[periods.open_on(episodes, pd.Timestamp(year, 3, 31))]
+        counts = on["sufficiency_group"].value_counts()
+        for row in rows.itertuples(index=False):
+            assert counts.get(row.group, 0) == row.children, (year, row.group)
+    starts = episodes[episodes["RNE"] == "S"]
+    by_year = codes.collection_year(starts["DECOM"]).value_counts()
+    assert all(by_year[y] == targets.starts[y] for y in range(2008, 2026))
+
+
+@pytest.mark.parametrize("slug", COUNCILS)
+def test_age_mix_is_close_to_the_published_mix(slug):
+    target = official_age_mix(load_council(slug))
+    on = _open_with_groups(extract(slug), "2024-03-31")
+    age = (pd.Timestamp("2024-03-31") - on["DOB"]).dt.days / 365.25
+    bands = pd.cut(age, [b[0] for b in AGE_BANDS.values()] + [18], right=False)
+    shares = bands.value_counts(normalize=True).sort_index().to_numpy()
+    assert np.abs(shares - target.to_numpy()).max() < 0.1
+
+
+def test_nottingham_31_march_2015_tables_exactly():
+    on = _open_with_groups(extract("nottingham"), "2015-03-31")
+    assert len(on) == 578
+    on = on.assign(provider=np.where(on["PLACE_PROVIDER"].eq("PR1").fillna(False), "internal", "external"))
+    three = on[on["sufficiency_group"] != "other"]
+    counts = three.groupby(["sufficiency_group", "provider"]).size().to_dict()
+    assert counts == {("fostering", "internal"): 190, ("fostering", "external"): 222,
+                      ("residential", "internal"): 16, ("residential", "external"): 56,
+                      ("semi_independence", "internal"): 8, ("semi_independence", "external"): 31}
+    assert (on["sufficiency_group"] == "other").sum() == 578 - 412 - 72 - 39
+    assert three["PLACE_PROVIDER"].isin(["PR1", "PR2", "PR3", "PR4", "PR5"]).all()
+    sex = three.groupby(["sufficiency_group", "provider", "SEX"]).size().to_dict()
+    assert sex == {
+        ("fostering", "external", "1"): 95, ("fostering", "external", "2"): 127,
+        ("fostering", "internal", "1"): 90, ("fostering", "internal", "2"): 100,
+        ("residential", "external", "1"): 33, ("residential", "external", "2"): 23,
+        ("residential", "internal", "1"): 9, ("residential", "internal", "2"): 7,
+        ("semi_independence", "external", "1"): 15, ("semi_independence", "external", "2"): 16,
+        ("semi_independence", "internal", "1"): 4, ("semi_independence", "internal", "2"): 4,
+    }
+    legal = three.groupby(["sufficiency_group", "provider", "LS"]).size().unstack(fill_value=0)
+    assert legal[["V2", "C2", "C1", "E1"]].reindex(columns=["V2", "C2", "C1", "E1"], fill_value=0).values.tolist() == [
+        [36, 130, 24, 32],  # external fostering
+        [41, 59, 45, 45],   # internal fostering
+        [31, 24, 1, 0],     # external residential
+        [6, 10, 0, 0],      # internal residential
+        [19, 10, 2, 0],     # external semi-independence
+        [6, 2, 0, 0],       # internal semi-independence
+    ]
+    assert (three["sufficiency_group"].eq("semi_independence") <= ((pd.Timestamp("2015-03-31") - three["DOB"]).dt.days >= 16 * 365)).all()
+
+
+def test_rotherham_67_in_out_of_authority_residential_care_in_june_2018():
+    on = _open_with_groups(extract("rotherham"), "2018-06-30")
+    residential = on[on["sufficiency_group"] == "residential"]
+    outside = ~geo.in_council(residential["PL_POST"], ["E08000018"])
+    assert outside.sum() == 67
+
+
+def test_codes_follow_the_lists_of_each_year_and_postcodes_are_real():
+    episodes = extract("essex").episodes
+    foster = episodes[episodes["PLACE"].isin(["Q1", "Q2", "U1", "U2", "U3", "U4", "U5", "U6"])]
+    old = foster["PLACE"].isin(["Q1", "Q2"])
+    assert (foster.loc[old, "DECOM"] < pd.Timestamp("2015-04-01")).all()
+    assert (foster.loc[~old, "DECOM"] >= pd.Timestamp("2015-04-01")).all()
+    assert old.any() and (~old).any()
+    assert (episodes.loc[episodes["PLACE"] == "K3", "DECOM"] >= pd.Timestamp("2023-10-28")).all()
+    assert (episodes.loc[episodes["PLACE"] == "P2", "DECOM"] <= pd.Timestamp("2023-10-27")).all()
+    assert geo.is_matched(episodes["HOME_POST"]).all() and geo.is_matched(episodes["PL_POST"]).all()
+    assert geo.in_council(episodes["HOME_POST"], ["E10000012"]).all()
+
+
+def test_deterministic_under_a_seed():
+    first = generate("buckinghamshire", 2020, 2022, seed=3)
+    second = generate("buckinghamshire", 2020, 2022, seed=3)
+    other = generate("buckinghamshire", 2020, 2022, seed=4)
+    pd.testing.assert_frame_equal(first.episodes, second.episodes)
+    pd.testing.assert_frame_equal(first.header, second.header)
+    assert not first.episodes["CHILD"].equals(other.episodes["CHILD"])
+    assert (first.start, first.end) == (pd.Timestamp("2019-04-01"), pd.Timestamp("2022-03-31"))
+
+
+def test_load_for_council_uses_the_synthetic_extract_unless_one_is_configured(tmp_path):
+    council = load_council("buckinghamshire")
+    small = council.model_copy(update={"ssda903": Ssda903Params(synth_start_year=2023, synth_end_year=2025)})
+    synthetic = load_for_council(small)
+    assert synthetic.is_synthetic and "synthetic extract" in synthetic.source
+    write_extract(synthetic, tmp_path)
+    own = council.model_copy(update={"ssda903": Ssda903Params(path=str(tmp_path))})
+    mine = load_for_council(own)
+    assert not mine.is_synthetic and "own SSDA903 extract" in mine.source
+    pd.testing.assert_frame_equal(mine.episodes, synthetic.episodes)
