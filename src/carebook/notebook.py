@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -23,11 +24,25 @@ HEADLINES = "headlines_{notebook}.json"
 """Each notebook records its landing-page figures in its own file (notebooks run in parallel)."""
 
 
-def format_value(value: Any, fmt: str) -> str:
+Format = str | Callable[[Any], str]
+"""A format string (``"{:,.0f}"``) or a function such as :func:`gbp`."""
+
+
+def format_value(value: Any, fmt: Format) -> str:
     """A value as the book prints it; missing values read "not published"."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "not published"
-    return fmt.format(value)
+    return fmt(value) if callable(fmt) else fmt.format(value)
+
+
+def gbp(value: float) -> str:
+    """Pounds to the pound, with a true minus sign: ``-1234.4`` -> ``"−£1,234"``."""
+    return f"{'−' if round(value) < 0 else ''}£{abs(value):,.0f}"
+
+
+def gbp_millions(value: float) -> str:
+    """Pounds in millions to two decimal places: ``4_205_000`` -> ``"£4.21m"``."""
+    return f"{'−' if value < 0 else ''}£{abs(value) / 1e6:,.2f}m"
 
 
 def markdown_table(frame: pd.DataFrame, caption: str | None = None, name: str | None = None,
@@ -94,8 +109,9 @@ class Page:
         self.results_dir.mkdir(parents=True, exist_ok=True)
         self._tables = 0
 
-    def glue(self, key: str, value: Any, fmt: str = "{:,.0f}", headline: str | None = None) -> str:
-        """Glue ``value`` formatted with ``fmt`` for ``{glue:text}`key```; return the text.
+    def glue(self, key: str, value: Any, fmt: Format = "{:,.0f}", headline: str | None = None) -> str:
+        """Glue ``value`` formatted with ``fmt`` (a format string or a function such as
+        :func:`gbp`) for ``{glue:text}`key```; return the text.
 
         With ``headline`` (a label), the figure also goes on the council's landing page.
         """

@@ -31,8 +31,11 @@ SUPPRESSION_CODES: dict[str, str] = {
     "z": "not applicable",
     "u": "low reliability",
     "low": "a low figure",
+    "n": "not collected",
     "": "blank",
 }
+"""DfE's codes; the GSS style writes them in brackets (``[x]``, ``[c]``), also read as codes,
+as is any other bracketed marker such as ``[note 4]``."""
 LOCAL_AUTHORITY = "Local authority"
 
 
@@ -88,12 +91,12 @@ def _to_numbers(frame: pd.DataFrame, column: str, relpath: str) -> pd.DataFrame:
     text = frame[column].str.strip()
     values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
     code = text.str.lower()
-    is_code = code.isin(SUPPRESSION_CODES.keys())
+    is_code = code.isin(SUPPRESSION_CODES.keys()) | code.str.fullmatch(r"\[[^\]]*\]")
     bad = values.isna() & ~is_code
     if bad.any():
         row = int(bad.to_numpy().argmax())
         raise InputError(
-            f"expected a number or a suppression code (c, k, x, z, u, low), got {text.iloc[row]!r}",
+            f"expected a number or a suppression code (c, k, x, z, u, low, or one in brackets), got {text.iloc[row]!r}",
             file=relpath,
             where=f"row {row + 2}, column {column}",
         )
@@ -128,8 +131,14 @@ def suppressed(frame: pd.DataFrame) -> pd.DataFrame:
     return described.assign(
         column=cells["column"].to_numpy(),
         code=cells["code"].to_numpy(),
-        meaning=cells["code"].map(SUPPRESSION_CODES).to_numpy(),
+        meaning=cells["code"].map(code_meaning).to_numpy(),
     )
+
+
+def code_meaning(code: str) -> str:
+    """What a suppression code means: ``"c"`` or ``"[c]"`` -> "confidential (a small number)"."""
+    plain = code.strip("[]")
+    return SUPPRESSION_CODES.get(plain, f"marked {code} by the publisher")
 
 
 def for_council(frame: pd.DataFrame, council: Council) -> pd.DataFrame:

@@ -35,6 +35,13 @@ def test_suppression_codes_become_missing_and_are_listed(public_dir):
     assert list(cells["meaning"]) == ["confidential (a small number)", "not available", "blank"]
 
 
+def test_bracketed_codes_in_the_gss_style(public_dir):
+    write(public_dir, "ro3.csv", "Local authority,spend\nA,[x]\nB,[note 4]\nC,1234.5\n")
+    table = public.read("ro3.csv", numeric=["spend"])
+    assert table["spend"].iloc[2] == 1234.5 and table["spend"].iloc[:2].isna().all()
+    assert list(public.suppressed(table)["meaning"]) == ["not available", "marked [note 4] by the publisher"]
+
+
 def test_suppressed_cells_follow_a_filter(public_dir):
     write(public_dir, "t.csv", "la_name,number\nA,c\nB,3\nC,z\n")
     table = public.read("t.csv", numeric=["number"])
