@@ -423,17 +423,26 @@ def save_results(result: ChildLevelSufficiency, save: Callable[[str, Any], None]
 # --- charts ----------------------------------------------------------------------------------
 
 
+MONTH_AXIS = alt.X("utcyearmonth(month):T", title="Month")
+MONTH_TIP = alt.Tooltip("utcyearmonth(month):T", title="Month", format="%B %Y")
+
+
+def _months(frame: pd.DataFrame) -> pd.DataFrame:
+    """Chart data by month ("2015-03") instead of full dates."""
+    return frame.assign(month=pd.to_datetime(frame["date"]).dt.strftime("%Y-%m")).drop(columns="date")
+
+
 def age_band_chart(result: ChildLevelSufficiency) -> alt.Chart:
     """Share of children in care by age band at each month end (stacked areas)."""
     data = result.age_bands.assign(age_band=result.age_bands["age_band"].astype("string"))
-    return (alt.Chart(data[["date", "age_band", "share"]]).mark_area()
-            .encode(x=alt.X("date:T", title="Month end"),
+    return (alt.Chart(_months(data[["date", "age_band", "share"]])).mark_area()
+            .encode(x=MONTH_AXIS,
                     y=alt.Y("share:Q", title="Share of children in care", stack="normalize",
                             axis=alt.Axis(format="%")),
                     color=alt.Color("age_band:N", title="Age", sort=list(snapshot.AGE_BANDS),
                                     scale=alt.Scale(range=PALETTE)),
                     order=alt.Order("band_order:Q"),
-                    tooltip=[alt.Tooltip("date:T", title="Month end"), alt.Tooltip("age_band:N", title="Age"),
+                    tooltip=[MONTH_TIP, alt.Tooltip("age_band:N", title="Age"),
                              alt.Tooltip("share:Q", format=".0%", title="Share")])
             .transform_calculate(band_order=f"indexof({list(snapshot.AGE_BANDS)}, datum.age_band)")
             .properties(width=520, height=240))
@@ -444,17 +453,17 @@ def within_20_trend_chart(result: ChildLevelSufficiency) -> alt.LayerChart:
     shown = ["fostering", "residential", "all"]
     data = result.within_20_trend[result.within_20_trend["placement_group"].isin(shown)].dropna(
         subset=["share_within_20_miles"])
-    data = data.assign(group=data["placement_group"].map(GROUP_LABELS))[
-        ["date", "group", "share_within_20_miles", "target_within_20_miles"]]
+    data = _months(data.assign(group=data["placement_group"].map(GROUP_LABELS))[
+        ["date", "group", "share_within_20_miles", "target_within_20_miles"]])
     order = [GROUP_LABELS[g] for g in shown]
     colour = alt.Color("group:N", title="Placements", sort=order, scale=alt.Scale(domain=order,
                                                                                   range=PALETTE[:3]))
     lines = (alt.Chart(data).mark_line(point=True)
-             .encode(x=alt.X("date:T", title="Month end"),
+             .encode(x=MONTH_AXIS,
                      y=alt.Y("share_within_20_miles:Q", title="Share within 20 miles of home",
                              axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
                      color=colour,
-                     tooltip=[alt.Tooltip("date:T", title="Month end"), alt.Tooltip("group:N", title="Placements"),
+                     tooltip=[MONTH_TIP, alt.Tooltip("group:N", title="Placements"),
                               alt.Tooltip("share_within_20_miles:Q", format=".0%", title="Within 20 miles")]))
     targets = data.dropna(subset=["target_within_20_miles"]).drop_duplicates("group")
     rules = (alt.Chart(targets).mark_rule(strokeDash=[6, 4])
@@ -472,17 +481,17 @@ def forecast_chart(result: ChildLevelSufficiency) -> alt.LayerChart:
     projected = result.forecast_groups.assign(kind="projected")
     data = pd.concat([history.astype({"placement_group": "string"}), projected], ignore_index=True)
     data = data[data["placement_group"].isin(snapshot.PROVISION_GROUPS)]
-    data = data.assign(group=data["placement_group"].map(GROUP_LABELS))[
-        ["date", "group", "children", "lower", "upper", "kind"]]
+    data = _months(data.assign(group=data["placement_group"].map(GROUP_LABELS))[
+        ["date", "group", "children", "lower", "upper", "kind"]])
     order = [GROUP_LABELS[g] for g in snapshot.PROVISION_GROUPS]
     colour = alt.Color("group:N", title="Placements", sort=order,
                        scale=alt.Scale(domain=order, range=PALETTE[:3]))
-    base = alt.Chart(data).encode(x=alt.X("date:T", title="Month end"), color=colour)
+    base = alt.Chart(data).encode(x=MONTH_AXIS, color=colour)
     band = base.transform_filter("datum.kind == 'projected'").mark_area(opacity=0.2).encode(
         y=alt.Y("lower:Q", title="Children"), y2="upper:Q")
     line = base.mark_line().encode(
         y="children:Q", strokeDash=alt.StrokeDash("kind:N", title=None, sort=["observed", "projected"]),
-        tooltip=[alt.Tooltip("date:T", title="Month end"), alt.Tooltip("group:N", title="Placements"),
+        tooltip=[MONTH_TIP, alt.Tooltip("group:N", title="Placements"),
                  alt.Tooltip("kind:N", title=None), alt.Tooltip("children:Q", format=",.0f", title="Children"),
                  alt.Tooltip("lower:Q", format=",.0f", title="Band from"),
                  alt.Tooltip("upper:Q", format=",.0f", title="Band to")])
