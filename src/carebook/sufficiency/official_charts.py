@@ -14,13 +14,29 @@ from carebook.charts import PALETTE
 AREA_TITLE = "Area"
 COUNCIL_COLOUR = PALETTE[0]
 OTHER_COLOUR = "#A6B6C6"
+LABEL_LIMIT = 320
+TARGET_COLOUR = PALETTE[4]
+REFERENCE_COLOUR = PALETTE[3]  # England's colour in the area charts (AREA_COLOURS)
+
+
+AREA_COLOURS = {"council": PALETTE[0], "region": PALETTE[1], "neighbours": PALETTE[2], "england": PALETTE[3]}
 
 
 def _area_order(frame: pd.DataFrame) -> list[str]:
     """Area names in the order council, region, neighbours, England."""
-    order = {"council": 0, "region": 1, "neighbours": 2, "england": 3}
+    order = {area_type: rank for rank, area_type in enumerate(AREA_COLOURS)}
     ranked = frame.drop_duplicates("area").assign(rank=lambda df: df["area_type"].map(order))
     return list(ranked.sort_values("rank")["area"])
+
+
+def _area_colour(frame: pd.DataFrame) -> alt.Color:
+    """Colour by area, each area type always in the same colour (England orange)."""
+    areas = frame.drop_duplicates("area").set_index("area")["area_type"]
+    order = _area_order(frame)
+    return alt.Color(
+        "area:N", title=AREA_TITLE, sort=order,
+        scale=alt.Scale(domain=order, range=[AREA_COLOURS[areas[name]] for name in order]),
+    )
 
 
 def rate_trend(
@@ -32,9 +48,9 @@ def rate_trend(
         alt.Chart(shown)
         .mark_line(point=True)
         .encode(
-            x=alt.X("time_period:O", title="Year (31 March)"),
+            x=alt.X("time_period:O", title="Year (31 March)", axis=alt.Axis(labelAngle=0)),
             y=alt.Y(f"{value}:Q", title=title, scale=alt.Scale(zero=True), axis=alt.Axis(format=fmt)),
-            color=alt.Color("area:N", title=AREA_TITLE, sort=_area_order(rates)),
+            color=_area_colour(rates),
             tooltip=[
                 alt.Tooltip("area:N", title=AREA_TITLE),
                 alt.Tooltip("time_period:O", title="Year"),
@@ -54,7 +70,7 @@ def within_20_trend(distance: pd.DataFrame, target: float | None) -> alt.LayerCh
         return lines
     rule = (
         alt.Chart(pd.DataFrame({"target": [target], "label": ["Council's target"]}))
-        .mark_rule(strokeDash=[6, 4], color=PALETTE[3], strokeWidth=2)
+        .mark_rule(strokeDash=[6, 4], color=TARGET_COLOUR, strokeWidth=2)
         .encode(y="target:Q", tooltip=[alt.Tooltip("label:N", title=None), alt.Tooltip("target:Q", format=".0%")])
     )
     return alt.layer(lines, rule)
@@ -69,10 +85,13 @@ def share_bars(shares: pd.DataFrame, category: str, title: str, year: str, width
         alt.Chart(shown)
         .mark_bar()
         .encode(
-            y=alt.Y(f"{category}:N", title=None, sort=list(dict.fromkeys(shares[category]))),
+            y=alt.Y(
+                f"{category}:N", title=None, sort=list(dict.fromkeys(shares[category])),
+                axis=alt.Axis(labelLimit=LABEL_LIMIT),
+            ),
             yOffset=alt.YOffset("area:N", sort=order),
             x=alt.X("share:Q", title=title, axis=alt.Axis(format="%")),
-            color=alt.Color("area:N", title=AREA_TITLE, sort=order),
+            color=_area_colour(shares[shares["time_period"] == year]),
             tooltip=[
                 alt.Tooltip("area:N", title=AREA_TITLE),
                 alt.Tooltip(f"{category}:N", title=category.replace("_", " ").capitalize()),
@@ -85,24 +104,35 @@ def share_bars(shares: pd.DataFrame, category: str, title: str, year: str, width
     )
 
 
+def _number_format(fmt: str) -> tuple[str, str | None]:
+    """A d3 number format and, for a "£"-prefixed one, an axis label expression with "£"."""
+    if not fmt.startswith("£"):
+        return fmt, None
+    d3 = fmt.removeprefix("£")
+    return d3, f"'£' + format(datum.value, '{d3}')"
+
+
 def authority_bars(values: pd.DataFrame, value: str, title: str, fmt: str = ",.0f",
                    reference: float | None = None, reference_label: str = "England") -> alt.LayerChart | alt.Chart:
     """Horizontal bars of ``value`` for the council and each neighbour (council highlighted),
-    with an optional reference line (e.g. England)."""
+    with an optional reference line (e.g. England). ``fmt`` is a d3 format, optionally
+    prefixed with "£"."""
+    d3, label_expr = _number_format(fmt)
+    axis = alt.Axis(labelExpr=label_expr) if label_expr else alt.Axis(format=d3)
     shown = values.dropna(subset=[value])[["area_type", "area", value]]
     bars = (
         alt.Chart(shown)
         .mark_bar()
         .encode(
-            y=alt.Y("area:N", title=None, sort="-x"),
-            x=alt.X(f"{value}:Q", title=title),
+            y=alt.Y("area:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+            x=alt.X(f"{value}:Q", title=title, axis=axis),
             color=alt.Color(
                 "area_type:N",
                 title=None,
                 scale=alt.Scale(domain=["council", "neighbour"], range=[COUNCIL_COLOUR, OTHER_COLOUR]),
                 legend=None,
             ),
-            tooltip=[alt.Tooltip("area:N", title=AREA_TITLE), alt.Tooltip(f"{value}:Q", title=title, format=fmt)],
+            tooltip=[alt.Tooltip("area:N", title=AREA_TITLE), alt.Tooltip(f"{value}:Q", title=title, format=d3)],
         )
         .properties(width=460)
     )
@@ -110,7 +140,7 @@ def authority_bars(values: pd.DataFrame, value: str, title: str, fmt: str = ",.0
         return bars
     rule = (
         alt.Chart(pd.DataFrame({"value": [reference], "label": [reference_label]}))
-        .mark_rule(strokeDash=[6, 4], color=PALETTE[3], strokeWidth=2)
-        .encode(x="value:Q", tooltip=[alt.Tooltip("label:N", title=None), alt.Tooltip("value:Q", title=title, format=fmt)])
+        .mark_rule(strokeDash=[6, 4], color=REFERENCE_COLOUR, strokeWidth=2)
+        .encode(x="value:Q", tooltip=[alt.Tooltip("label:N", title=None), alt.Tooltip("value:Q", title=title, format=d3)])
     )
     return alt.layer(bars, rule)
