@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import altair as alt
@@ -501,6 +502,31 @@ def forecast_chart(result: ChildLevelSufficiency) -> alt.LayerChart:
         y="places:Q", color=colour, tooltip=[alt.Tooltip("group:N", title="Own places"),
                                              alt.Tooltip("places:Q", format=",.0f", title="Places")])
     return alt.layer(band, line, rules).properties(width=520, height=300)
+
+
+def _parameter_text(value: Any, name: str) -> str:
+    if value is None:
+        return "none (see meaning)"
+    if name.startswith("price_"):
+        return f"£{value:,.0f}"
+    if name == "forecast_band":
+        return f"{value:.0%}"
+    if isinstance(value, date):
+        return f"{value:%-d %B %Y}"
+    return str(value)
+
+
+def parameters_table(params: SufficiencyParams) -> pd.DataFrame:
+    """The child-level parameters of the council (all but the share targets): name, value,
+    meaning and source."""
+    fields = {name: field for name, field in type(params).model_fields.items()
+              if not name.startswith("target_") or name == "target_fostering_in_house_by"}
+    return pd.DataFrame({
+        "Parameter": list(fields),
+        "Value": [_parameter_text(getattr(params, name), name) for name in fields],
+        "Meaning": [field.description for field in fields.values()],
+        "Source": [(field.json_schema_extra or {}).get("source", "") for field in fields.values()],
+    })
 
 
 def assumptions_log() -> pd.DataFrame:

@@ -115,3 +115,13 @@ def test_every_figure_the_notebook_uses_is_glued(fixture_result):
     assert used and used <= set(page.glued)
     assert page.glued["c903_children"] == "10" and page.glued["c903_fostering"] == "fewer than 5"
     assert page.glued["c903_in_house_target_sentence"] == "The council's target is 50% by March 2016."
+
+
+def test_child_level_parameters_are_listed_with_value_and_source():
+    table = child_level.parameters_table(load_council("nottingham").sufficiency).set_index("Parameter")
+    assert table.loc["capacity_in_house_residential_places", "Value"] == "16"
+    assert table.loc["capacity_block_contract_residential_places", "Value"] == "10"
+    assert table.loc["price_external_residential_gbp_per_week", "Value"] == "£3,000"
+    assert table.loc["snapshot_date", "Value"] == "31 March 2015"
+    assert table["Source"].str.len().gt(5).all() and table["Meaning"].str.len().gt(20).all()
+    assert not any(name.startswith("target_") and name != "target_fostering_in_house_by" for name in table.index)
