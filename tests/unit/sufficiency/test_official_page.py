@@ -146,3 +146,14 @@ def test_assumptions_table_is_the_targets_only():
         "target_residential_within_20_miles", "target_fostering_in_house",
     ]
     assert list(table["Value"]) == ["85%", "90%", "80%", "50%"]
+
+
+def test_spend_chart_renders_with_pound_labels(nottingham):
+    import vl_convert
+
+    chart = official_charts.authority_bars(
+        nottingham.neighbour_spend, "spend_per_child_gbp", "Net spend per child looked after (£ a year)",
+        fmt="£,.0f", reference=103_149.0,
+    )
+    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    assert "£40,000" in svg and "Nottingham" in svg
