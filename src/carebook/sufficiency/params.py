@@ -151,7 +151,7 @@ class SufficiencyParams(BaseModel):
         json_schema_extra={"source": "Sufficiency strategies plan three to five years ahead"},
     )
     forecast_simulations: int = Field(
-        500, ge=50, le=5000,
+        300, ge=50, le=5000,
         description="Simulations behind the forecast's uncertainty band (count).",
         json_schema_extra={"source": "Enough for stable 5th and 95th percentiles"},
     )
