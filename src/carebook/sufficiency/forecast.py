@@ -87,8 +87,9 @@ def measure_rates(episodes: pd.DataFrame, header: pd.DataFrame, reference_start:
 
 def rates_from_month_ends(rows: pd.DataFrame, months: pd.DatetimeIndex) -> FlowRates:
     """:func:`measure_rates` from rows already built by ``in_care_on(..., months)``
-    (consecutive month ends; rows on other dates are ignored)."""
-    rows = rows[rows["date"].isin(months)]
+    (consecutive month ends; rows on other dates, and children whose age is unknown, are
+    left out)."""
+    rows = rows[rows["date"].isin(months) & rows["age_band"].notna()]
     n_states = len(STATES)
     panel = pd.DataFrame({"CHILD": rows["CHILD"].to_numpy(), "month": months.get_indexer(rows["date"]),
                           "state": _state_codes(rows)})

@@ -70,8 +70,10 @@ def age_in_years(dob: pd.Series, on: pd.Series) -> pd.Series:
 
 
 def age_band(age: pd.Series) -> pd.Series:
-    """DfE age band ("under 1", "1-4", "5-9", "10-15", "16+") of ages in whole years."""
-    codes = np.searchsorted(_AGE_EDGES, age.to_numpy(dtype="float64"), side="right")
+    """DfE age band ("under 1", "1-4", "5-9", "10-15", "16+") of ages in whole years
+    (NA where the age is unknown, e.g. no date of birth)."""
+    years = age.to_numpy(dtype="float64", na_value=np.nan)
+    codes = np.where(np.isnan(years), -1, np.searchsorted(_AGE_EDGES, years, side="right"))
     return pd.Series(pd.Categorical.from_codes(codes, categories=list(AGE_BANDS)), index=age.index)
 
 

@@ -170,3 +170,7 @@ def test_nottingham_legal_status_table_at_31_march_2015(nottingham_2015):
         "In-house fostering", "External fostering", "In-house residential", "External residential",
         "In-house semi-independence", "External semi-independence"]
     assert (table["other"] == 0).all()
+
+
+def test_an_unknown_date_of_birth_gives_no_age_band():
+    assert snap.age_band(pd.Series([3, None], dtype="Float64")).isna().tolist() == [False, True]
