@@ -73,19 +73,14 @@ def _read_cached(relpath: str, numeric: tuple[str, ...]) -> pd.DataFrame:
     if "new_la_code" in frame:
         frame["new_la_code"] = frame["new_la_code"].replace(_code_changes())
     suppressed = [_to_numbers(frame, column, relpath) for column in numeric]
-    frame.attrs["suppressed"] = (
-        pd.concat(suppressed, ignore_index=True) if suppressed else _no_suppression()
-    )
+    frame.attrs["suppressed"] = tuple(cell for cells in suppressed for cell in cells)
     frame.attrs["source"] = relpath
     return frame
 
 
-def _no_suppression() -> pd.DataFrame:
-    return pd.DataFrame({"row": pd.Series(dtype=int), "column": pd.Series(dtype=str), "code": pd.Series(dtype=str)})
-
-
-def _to_numbers(frame: pd.DataFrame, column: str, relpath: str) -> pd.DataFrame:
-    """Turn one text column into float64 in place; return the suppressed cells."""
+def _to_numbers(frame: pd.DataFrame, column: str, relpath: str) -> list[tuple[int, str, str]]:
+    """Turn one text column into float64 in place; return the suppressed cells as
+    ``(row, column, code)`` (plain tuples: pandas compares ``attrs`` when concatenating)."""
     if column not in frame:
         raise InputError(f"expected a column named {column!r}; the file has {list(frame.columns)}", file=relpath)
     text = frame[column].str.strip()
@@ -102,7 +97,7 @@ def _to_numbers(frame: pd.DataFrame, column: str, relpath: str) -> pd.DataFrame:
         )
     frame[column] = values.astype("float64")
     rows = is_code.to_numpy().nonzero()[0]
-    return pd.DataFrame({"row": rows, "column": column, "code": code.iloc[rows].to_numpy()})
+    return list(zip(rows.tolist(), [column] * len(rows), code.iloc[rows].tolist()))
 
 
 def read(relpath: str, numeric: Iterable[str] = ()) -> pd.DataFrame:
@@ -124,7 +119,7 @@ def suppressed(frame: pd.DataFrame) -> pd.DataFrame:
     Columns: the identifying columns present (time_period, la_name, ...), ``column``,
     ``code`` and ``meaning``.
     """
-    cells = frame.attrs.get("suppressed", _no_suppression())
+    cells = pd.DataFrame(list(frame.attrs.get("suppressed", ())), columns=["row", "column", "code"])
     cells = cells[cells["row"].isin(frame.index)]
     keys = [c for c in ("time_period", "geographic_level", "la_name", "new_la_code") if c in frame]
     described = frame.loc[cells["row"], keys].reset_index(drop=True)

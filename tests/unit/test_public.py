@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 
+import pandas as pd
 import pytest
 
 from carebook import public
@@ -52,6 +53,12 @@ def test_a_value_that_is_neither_number_nor_code_names_file_row_and_column(publi
     write(public_dir, "t.csv", "la_name,number\nA,1\nB,twelve\n")
     with pytest.raises(InputError, match=r"t\.csv: row 3, column number: expected a number or a suppression code.*'twelve'"):
         public.read("t.csv", numeric=["number"])
+
+
+def test_tables_read_by_the_loader_concatenate(public_dir):
+    write(public_dir, "t.csv", "la_name,number\nA,c\nB,3\n")
+    table = public.read("t.csv", numeric=["number"])
+    assert len(pd.concat([table, table])) == 4
 
 
 def test_missing_folder_is_named(monkeypatch, tmp_path):
