@@ -111,24 +111,32 @@ def read_file(path: Path | str, kind: str, label: str | None = None) -> pd.DataF
     if missing:
         raise InputError(f"expected column(s) {', '.join(missing)} of the 903 {kind} file; missing",
                          file=label)
+    options = {"dtype": str, "keep_default_na": False, "na_values": [""]}
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(path, encoding="utf-8-sig", **options)
     except UnicodeDecodeError:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="latin-1")
+        frame = pd.read_csv(path, encoding="latin-1", **options)
     except (pd.errors.ParserError, ValueError) as error:
         raise InputError(f"expected a well-formed CSV file: {str(error).splitlines()[0]}", file=label) from None
     if frame.empty:
         raise InputError(f"expected at least one row of 903 {kind} data; the file has only column names",
                          file=label)
     frame.columns = [str(c).strip().upper() for c in frame.columns]
-    text = {col: _blank_to_na(frame[col]) if col in frame.columns else pd.Series(pd.NA, index=frame.index, dtype="string")
-            for col in columns}
+    padded = _has_padding(path)
+    text = {col: (_trimmed(frame[col]) if padded else frame[col].astype("string")) if col in frame.columns
+            else pd.Series(pd.NA, index=frame.index, dtype="string") for col in columns}
     return pd.DataFrame(text).assign(
         _file=label, _row=pd.RangeIndex(FIRST_DATA_LINE, FIRST_DATA_LINE + len(frame)).to_numpy()
     )
 
 
-def _blank_to_na(values: pd.Series) -> pd.Series:
+def _has_padding(path: Path) -> bool:
+    """True when some value may have spaces or tabs around it (so values are trimmed)."""
+    raw = path.read_bytes()
+    return any(pattern in raw for pattern in (b" ,", b", ", b" \n", b" \r", b"\t", b'" ', b' "'))
+
+
+def _trimmed(values: pd.Series) -> pd.Series:
     """Trimmed text with blanks as NA."""
     stripped = values.astype("string").str.strip()
     return stripped.mask(stripped == "")

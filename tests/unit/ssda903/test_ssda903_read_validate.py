@@ -145,3 +145,11 @@ def test_lenient_mode_keeps_the_good_rows_of_a_file_with_bad_dates(extract_dir):
     extract = read_extract(extract_dir, mode="lenient")
     assert extract.episodes["CHILD"].tolist() == ["A2"]
     assert extract.problems[["row", "field", "rule"]].values.tolist() == [[2, "DECOM", "date"]]
+
+
+def test_values_padded_with_spaces_are_trimmed(extract_dir):
+    write_year(extract_dir, "2016", ["A1 , 1,01/01/2008,WBRI,,,"], ["A1,01/05/2015 ,S, V2,N1,U6,PR1,,,,NG7 1,NG7 2,"])
+    extract = read_extract(extract_dir)
+    assert extract.header["CHILD"].tolist() == ["A1"]
+    assert extract.episodes[["LS", "HOME_POST"]].values.tolist() == [["V2", "NG7 1"]]
+    assert pd.isna(extract.episodes["DEC"].iloc[0])
