@@ -62,6 +62,9 @@ _SFR_AGE_COLUMNS = {"CLA_U1": "Under 1 year", "CLA_1to4": "1 to 4 years", "CLA_5
                     "CLA_10to15": "10 to 15 years", "CLA_16over": "16 years and over"}
 _STOCK_NEW = {"Children looked after on 31 March each year", "Children looked after at 31 March each year"}
 _STARTS = "Children starting to be looked after each year"
+NATIONAL_STARTS_PER_CHILD = 0.39
+"""Children starting to be looked after in a year per child looked after at 31 March
+(England 2024-25: 32,270 / 81,770 = 0.39, dfe/cla_number_and_rate_per_10k_children.csv), used where a council's starts are unpublished."""
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,7 @@ def _fill_years(known: pd.Series, years: range) -> pd.Series:
 def calibration_targets(council, first_year: int, last_year: int) -> Targets:
     """Targets for simulating collection years ``first_year`` to ``last_year``."""
     numbers = official_numbers(council)
+    numbers = numbers[numbers["children_at_31_march"] > 0]
     if numbers.empty:
         raise InputError(
             f"expected published figures of children looked after at 31 March for {council.name} "
@@ -246,7 +250,9 @@ def calibration_targets(council, first_year: int, last_year: int) -> Targets:
             "with ssda903.path)", where="ssda903")
     placements = official_placements(council)
     stock_known = numbers.set_index("year")["children_at_31_march"]
-    ratio_known = (numbers.set_index("year")["starts"] / stock_known).dropna()
+    ratio_known = (numbers.set_index("year")["starts"] / stock_known).replace([np.inf, -np.inf], np.nan).dropna()
+    if ratio_known.empty:
+        ratio_known = pd.Series([NATIONAL_STARTS_PER_CHILD], index=[int(stock_known.index.max())])
     years = range(first_year, last_year + 1)
     stock = _fill_years(stock_known, years).round().astype("int64")
     starts = (stock * _fill_years(ratio_known, years)).round().astype("int64")

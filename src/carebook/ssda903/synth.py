@@ -45,7 +45,7 @@ import pandas as pd
 
 from carebook.errors import InputError
 from carebook.ssda903 import codes
-from carebook.ssda903.calibration import Targets, calibration_targets
+from carebook.ssda903.calibration import NATIONAL_STARTS_PER_CHILD, Targets, calibration_targets
 from carebook.ssda903.extract import Extract
 from carebook.ssda903.params import LEGAL_STATUS_CODES, Snapshot
 
@@ -209,7 +209,9 @@ def _periods(targets: Targets, first_year: int, rng: np.random.Generator) -> pd.
     index = np.searchsorted(years, year_of)
     start = year_start[index] + (rng.random(len(year_of)) * year_days[index]).astype("int64")
     published = targets.stock[targets.stock.index >= first_year]
-    days_per_start = float(published.mean() / starts[starts.index >= first_year].mean() * DAYS_PER_YEAR)
+    mean_starts = float(starts[starts.index >= first_year].mean())
+    days_per_start = float(published.mean() / mean_starts * DAYS_PER_YEAR) if mean_starts > 0 else (
+        DAYS_PER_YEAR / NATIONAL_STARTS_PER_CHILD)
     shares, long_mean, factors = calibrate_entry(targets.age_mix, days_per_start, rng)
     ages = _entry_ages(rng, len(start), shares)
     dob = start - ages
@@ -234,10 +236,16 @@ def _eighteenth(dob: np.ndarray) -> np.ndarray:
 def match_stock(periods: pd.DataFrame, dates: list[int], totals: list[int], rng: np.random.Generator) -> pd.DataFrame:
     """Shorten or extend periods so exactly ``totals[i]`` are open on ``dates[i]``
     (open: start <= date < end). Dates are taken in order and a change never moves a
-    period's end to or before an earlier date, so earlier dates keep their counts."""
-    start = periods["start"].to_numpy()
+    period's end to or before an earlier date, so earlier dates keep their counts.
+
+    To add children the periods that ended since the previous date are extended; if
+    there are too few (a very small council), periods starting in the next year are
+    brought forward to start before the date (moving a few starts a year earlier),
+    and failing that new periods are added (a few more starts than published)."""
+    start = periods["start"].to_numpy().copy()
     end = periods["end"].to_numpy().copy()
-    eighteenth = periods["eighteenth"].to_numpy()
+    dob = periods["dob"].to_numpy().copy()
+    eighteenth = periods["eighteenth"].to_numpy().copy()
     previous = np.iinfo("int64").min // 4
     for day, total in zip(dates, totals):  # one pass per snapshot date
         is_open = (start <= day) & (end > day)
@@ -250,18 +258,31 @@ def match_stock(periods: pd.DataFrame, dates: list[int], totals: list[int], rng:
         elif count < total:
             candidates = np.flatnonzero(~is_open & (end > previous) & (end <= day) & (start <= day)
                                         & (eighteenth > day + 1))
-            if len(candidates) < total - count:
-                raise InputError(
-                    f"expected a reachable number of children looked after on "
-                    f"{pd.Timestamp(day, unit='D').date()}: {total} asked, at most "
-                    f"{count + len(candidates)} possible with the calibrated starts",
-                    where="ssda903.snapshots",
-                )
-            pick = rng.choice(candidates, total - count, replace=False)
+            pick = rng.choice(candidates, min(total - count, len(candidates)), replace=False)
             stay = 1 + rng.exponential(DAYS_PER_YEAR, len(pick)).astype("int64")
             end[pick] = np.minimum(day + stay, eighteenth[pick])
+            missing = total - count - len(pick)
+            if missing > 0:
+                shift = np.minimum(day - np.maximum(previous, day - 181), start - day + 180)
+                soon = np.flatnonzero((start > day) & (start <= day + 365) & (eighteenth - (start - day) > day + 1))
+                moved = rng.choice(soon, min(missing, len(soon)), replace=False)
+                back = (start[moved] - day) + (rng.random(len(moved)) * np.maximum(shift[moved] - 1, 0)).astype("int64")
+                start[moved] -= back
+                dob[moved] -= back
+                eighteenth[moved] = _eighteenth(dob[moved])
+                end[moved] = np.maximum(np.minimum(end[moved], eighteenth[moved]), day + 1)
+                missing -= len(moved)
+            if missing > 0:  # a very small council: add periods (a few more starts than published)
+                first = max(previous + 1, day - 364)
+                new_start = first + (rng.random(missing) * (day - first + 1)).astype("int64")
+                age = (rng.random(missing) * 15 * DAYS_PER_YEAR).astype("int64")
+                new_dob = new_start - age
+                new_18 = _eighteenth(new_dob)
+                new_end = np.minimum(day + 1 + rng.exponential(DAYS_PER_YEAR, missing).astype("int64"), new_18)
+                start, end = np.r_[start, new_start], np.r_[end, new_end]
+                dob, eighteenth = np.r_[dob, new_dob], np.r_[eighteenth, new_18]
         previous = day
-    return periods.assign(end=end)
+    return pd.DataFrame({"start": start, "end": end, "dob": dob, "eighteenth": eighteenth})
 
 
 def link_re_entries(periods: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
