@@ -113,15 +113,15 @@ def read(relpath: str, numeric: Iterable[str] = ()) -> pd.DataFrame:
     return result
 
 
-def suppressed(frame: pd.DataFrame) -> pd.DataFrame:
+def suppressed(frame: pd.DataFrame, describe: Iterable[str] = ()) -> pd.DataFrame:
     """The suppressed cells of ``frame`` (rows still present), with their code meanings.
 
-    Columns: the identifying columns present (time_period, la_name, ...), ``column``,
-    ``code`` and ``meaning``.
+    Columns: the identifying columns present (time_period, la_name, ...), the ``describe``
+    columns that say what a row is (e.g. population_type), ``column``, ``code`` and ``meaning``.
     """
     cells = pd.DataFrame(list(frame.attrs.get("suppressed", ())), columns=["row", "column", "code"])
     cells = cells[cells["row"].isin(frame.index)]
-    keys = [c for c in ("time_period", "geographic_level", "la_name", "new_la_code") if c in frame]
+    keys = [c for c in ("time_period", "geographic_level", "la_name", "new_la_code", *describe) if c in frame]
     described = frame.loc[cells["row"], keys].reset_index(drop=True)
     return described.assign(
         column=cells["column"].to_numpy(),

@@ -104,38 +104,6 @@ STABILITY_MEASURES: dict[tuple[str, str], str] = {
 # Reading
 
 
-def read_bracketed(relpath: str, numeric: Sequence[str]) -> pd.DataFrame:
-    """Read an MHCLG table whose suppression codes are in brackets ("[x]", "[note 4]").
-
-    Like ``carebook.public.read``: ``numeric`` columns become float64, a suppressed cell is
-    NaN and listed in ``attrs["suppressed"]`` (row, column, code); any other non-number is
-    an ``InputError`` naming the file, row and column.
-    """
-    frame = public.read(relpath)
-    cells = []
-    for column in numeric:
-        if column not in frame:
-            raise InputError(f"expected a column named {column!r}", file=relpath)
-        text = frame[column].str.strip()
-        values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
-        bracketed = text.str.startswith("[") & text.str.endswith("]")
-        code = text.str.strip("[]").str.lower()
-        is_code = code.isin(public.SUPPRESSION_CODES.keys()) | bracketed
-        bad = values.isna() & ~is_code
-        if bad.any():
-            row = int(bad.to_numpy().argmax())
-            raise InputError(
-                f"expected a number or a bracketed code such as [x], got {text.iloc[row]!r}",
-                file=relpath,
-                where=f"row {row + 2}, column {column}",
-            )
-        frame[column] = values.astype("float64")
-        cells.append(pd.DataFrame({"row": frame.index[is_code.to_numpy()], "column": column, "code": code[is_code].to_numpy()}))
-    frame.attrs["suppressed"] = pd.concat(cells, ignore_index=True)
-    frame.attrs["source"] = relpath
-    return frame
-
-
 @dataclass(frozen=True)
 class OfficialTables:
     """The official tables the sufficiency page uses, each read once."""
@@ -160,7 +128,7 @@ def read_tables() -> OfficialTables:
         neighbour_model=public.read(NEIGHBOURS_FILE),
         national_distance=public.read(NATIONAL_DISTANCE_FILE, numeric=["number"]),
         national_providers=public.read(NATIONAL_PROVIDER_FILE, numeric=["number"]),
-        ro3={year: read_bracketed(path, list(SPEND_PARTS.values())) for year, path in SPEND_FILES.items()},
+        ro3={year: public.read(path, numeric=list(SPEND_PARTS.values())) for year, path in SPEND_FILES.items()},
     )
 
 
@@ -260,14 +228,6 @@ def relevant_rows(frame: pd.DataFrame, areas: Areas) -> pd.DataFrame:
     return frame[wanted]
 
 
-def plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` without ``attrs`` (the suppressed-cell list of a table read by
-    ``carebook.public.read``), so that derived frames concatenate cleanly."""
-    result = frame.copy(deep=False)
-    result.attrs = {}
-    return result
-
-
 def _council_sums(rows: pd.DataFrame, members: int, by: list[str], values: list[str]) -> pd.DataFrame:
     """Sum over the members; missing when any member's figure (or row) is missing."""
     grouped = rows.groupby(by, sort=True)
@@ -292,7 +252,7 @@ def area_sums(frame: pd.DataFrame, areas: Areas, by: Sequence[str], values: Sequ
     regional or national figure).
     """
     by, values = list(by), list(values)
-    frame = plain(frame)
+    frame = frame
     level = frame["geographic_level"]
     local = frame[level == LOCAL_AUTHORITY]
     parts = {
@@ -316,7 +276,7 @@ def authority_values(frame: pd.DataFrame, areas: Areas, by: Sequence[str], value
     Columns: ``area_type`` (council or neighbour), ``area`` (name), ``by``..., ``values``...
     """
     by, values = list(by), list(values)
-    local = plain(frame)[frame["geographic_level"] == LOCAL_AUTHORITY]
+    local = frame[frame["geographic_level"] == LOCAL_AUTHORITY]
     council = _council_sums(local[local["new_la_code"].isin(areas.codes)], len(areas.codes), by, values)
     neighbours = local[local["new_la_code"].isin(areas.neighbour_codes)]
     combined = pd.concat(
@@ -338,7 +298,7 @@ def with_total(
     ``category`` equals ``total_label`` gives the total of that table.
     """
     keys = list(keys)
-    frame = plain(frame)
+    frame = frame
     is_total = frame[category] == total_label
     totals = frame.loc[is_total, [*keys, value]].rename(columns={value: "total"})
     return frame[~is_total].merge(totals, on=keys, how="left", validate="many_to_one")
@@ -433,7 +393,7 @@ def in_house_external(characteristics: pd.DataFrame, areas: Areas) -> pd.DataFra
     then summed. Columns: ``area_type, area, time_period, provider_group, number,
     total, share, n_areas``.
     """
-    rows = plain(characteristics)
+    rows = characteristics
     rows = rows[rows["cla_group"] == "Place providers"]
     wide = (
         rows.set_index([*KEYS, "characteristic"])["number"]
@@ -507,7 +467,7 @@ def spend_table(ro3: pd.DataFrame, year: str, cla: pd.DataFrame) -> pd.DataFrame
     ``spend_not_credible`` (True where the recorded spend is under
     ``MIN_SPEND_PER_CHILD_GBP`` a child: set to missing, see that constant).
     """
-    ro3, cla = plain(ro3), plain(cla)
+    ro3, cla = ro3, cla
     ro3 = ro3[ro3["ONS Code"].str.strip().str.len() == 9]
     national = ro3["ONS Code"].str.startswith("E92")
     spend = pd.DataFrame(
@@ -641,12 +601,9 @@ def suppressed_cells(frame: pd.DataFrame, areas: Areas, describe: Sequence[str])
     item, column, code, meaning``.
     """
     members = frame[(frame["geographic_level"] == LOCAL_AUTHORITY) & frame["new_la_code"].isin(areas.codes)]
-    cells = public.suppressed(members)
-    cells["meaning"] = cells["meaning"].fillna("withheld by the publisher (" + cells["code"] + ")")
-    listed = members.attrs.get("suppressed", pd.DataFrame({"row": []}))["row"]
-    rows = members.loc[listed[listed.isin(members.index)], list(describe)]
-    item = rows.astype(str).agg(": ".join, axis=1) if len(rows) else pd.Series([], dtype=str)
-    return plain(cells).assign(table=frame.attrs.get("source", ""), item=item.to_numpy())[
+    cells = public.suppressed(members, describe=describe)
+    item = cells[list(describe)].astype(str).agg(": ".join, axis=1) if len(cells) else pd.Series([], dtype=str)
+    return cells.assign(table=frame.attrs.get("source", ""), item=item.to_numpy())[
         ["table", "time_period", "la_name", "item", "column", "code", "meaning"]
     ].reset_index(drop=True)
 

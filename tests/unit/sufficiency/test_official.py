@@ -264,24 +264,6 @@ def test_suppressed_and_not_credible_spend_are_missing(nottingham):
     assert math.isnan(per_child["Sandwell"])  # -£20k net: a children's trust paid elsewhere
 
 
-def test_bracketed_codes_are_read_as_missing(public_dir):
-    folder = public_dir / "derived"
-    folder.mkdir()
-    (folder / "ro3_test_brackets.csv").write_text("ONS Code,spend\nE06000018,12.5\nE08000025,[x]\nE08000028,[note 4]\n")
-    frame = official.read_bracketed("derived/ro3_test_brackets.csv", ["spend"])
-    assert frame["spend"].iloc[0] == 12.5
-    assert frame["spend"].iloc[1:].isna().all()
-    assert list(frame.attrs["suppressed"]["code"]) == ["x", "note 4"]
-
-
-def test_bracketed_reader_rejects_other_text(public_dir):
-    folder = public_dir / "derived"
-    folder.mkdir()
-    (folder / "ro3_test_bad.csv").write_text("ONS Code,spend\nE06000018,twelve\n")
-    with pytest.raises(InputError, match="row 2, column spend"):
-        official.read_bracketed("derived/ro3_test_bad.csv", ["spend"])
-
-
 # --- the narrative helpers and results ------------------------------------------------------
 
 
