@@ -17,7 +17,6 @@ import pandas as pd
 
 from carebook.cost_benefit import greenbook
 from carebook.cost_benefit.params import CostBenefitParams, CostLine, Distribution, LifeChancesFund
-from carebook.errors import InputError
 
 RO3_FILE = "derived/ro3_2024_25_children_looked_after_expenditure_by_la_gbp_thousands.csv"
 RO3_RESIDENTIAL = "Children's social care - Children Looked After of which residential care - Total Expenditure (C3 = C1 + C2)"
@@ -36,21 +35,6 @@ class ResidentialCost:
     source: str
 
 
-def ro3_numbers(column: pd.Series) -> pd.Series:
-    """RO3 £ thousands as numbers; the GSS bracketed codes ([x], [c], [note 4]) become NaN.
-
-    Any other text raises InputError naming the file.
-    """
-    text = column.astype("string").str.strip()
-    coded = text.str.fullmatch(r"\[[a-z0-9 ]+\]", case=False).fillna(False) | text.isna()
-    values = pd.to_numeric(text.where(~coded), errors="coerce")
-    bad = values.isna() & ~coded
-    if bad.any():
-        raise InputError(f"expected £ thousands or a code such as [x], got {text[bad].iloc[0]!r}", file=RO3_FILE,
-                         where=f"row {int(bad.to_numpy().nonzero()[0][0]) + 2}")
-    return values.astype("float64")
-
-
 def residential_cost(codes: list[str], name: str) -> ResidentialCost:
     """Residential cost per child a year from RO3 2024-25 and CLA at 31 March 2025, summed over the members.
 
@@ -60,8 +44,7 @@ def residential_cost(codes: list[str], name: str) -> ResidentialCost:
     """
     from carebook import public
 
-    spend = public.read(RO3_FILE)
-    spend[RO3_RESIDENTIAL] = ro3_numbers(spend[RO3_RESIDENTIAL])
+    spend = public.read(RO3_FILE, numeric=[RO3_RESIDENTIAL])
     cla = public.read(CLA_FILE, numeric=("number",))
     residential = cla[(cla["time_period"] == "2025") & (cla["cla_group"] == "Placement")
                       & cla["characteristic"].isin(RESIDENTIAL_PLACEMENTS)]

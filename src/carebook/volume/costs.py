@@ -62,12 +62,6 @@ def latest_spend_year(observed_from: pd.Timestamp, observed_to: pd.Timestamp) ->
     return covered[-1] if covered else None
 
 
-def _to_pounds(text: pd.Series) -> pd.Series:
-    """Numbers from a spend column; suppressed or missing cells ([x], x, c, blank) -> NaN."""
-    cleaned = text.astype(str).str.strip().str.strip("[]").str.replace(",", "", regex=False)
-    return pd.to_numeric(cleaned, errors="coerce")
-
-
 def official_spend(council: Council, year: str) -> pd.Series:
     """Official spend (£) of the council (summed over a group's members) on the spend
     lines mapped to placement groups in a financial year, indexed F/A/R/I and "total"
@@ -75,18 +69,16 @@ def official_spend(council: Council, year: str) -> pd.Series:
     council's figures are missing or suppressed."""
     kind = SPEND_YEARS.get(year)
     if kind == "ro3":
-        table = public.read(RO3_FILE.format(year=year.replace("-", "_")))
+        columns = {group: RO3_COLUMN.format(line=line) for group, line in RO3_LINES.items()}
+        table = public.read(RO3_FILE.format(year=year.replace("-", "_")), numeric=columns.values())
         rows = table[table["ONS Code"].isin(council.codes)]
-        spend = pd.Series(
-            {group: _to_pounds(rows[RO3_COLUMN.format(line=line)]).sum(min_count=len(rows)) * 1000 for group, line in RO3_LINES.items()}
-        )
+        spend = pd.Series({group: rows[column].sum(min_count=len(rows)) * 1000 for group, column in columns.items()})
     elif kind == "s251":
-        table = public.read(S251_FILE.format(short=year[2:4] + year[5:7]))
+        table = public.read(S251_FILE.format(short=year[2:4] + year[5:7]), numeric=["TotalExpenditure"])
         line = table["CYPServiceDescription"].str.replace(r"^\s*\d+\s*", "", regex=True).str.strip()
         rows = table.assign(sf_group=line.map(S251_LINES))
         rows = rows[rows["LA"].isin(council.old_codes) & rows["sf_group"].notna()]
-        amounts = _to_pounds(rows["TotalExpenditure"])
-        spend = amounts.groupby(rows["sf_group"]).sum(min_count=1)
+        spend = rows["TotalExpenditure"].groupby(rows["sf_group"]).sum(min_count=1)
     else:
         return pd.Series(dtype=float)
     return spend.dropna().rename("spend_gbp")

@@ -18,7 +18,7 @@ from carebook.volume.costs import (
     unit_costs,
 )
 from carebook.volume.params import VolumeSizingParams
-from conftest import OBSERVED_TO
+from volume_cases import OBSERVED_TO
 
 
 def test_unit_costs_from_spend_and_days(params):

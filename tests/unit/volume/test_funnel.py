@@ -15,7 +15,7 @@ import pytest
 from carebook.errors import InputError
 from carebook.volume.funnel import eligible_a_year, funnel_counts, funnel_periods
 from carebook.volume.params import VolumeSizingParams
-from conftest import OBSERVED_FROM, OBSERVED_TO
+from volume_cases import OBSERVED_FROM, OBSERVED_TO
 
 
 def counts(table: pd.DataFrame, step: str) -> list[float]:

@@ -26,7 +26,7 @@ from carebook.volume.journeys import (
     placement_mix,
     sample_sizes,
 )
-from conftest import OBSERVED_FROM, OBSERVED_TO
+from volume_cases import OBSERVED_FROM, OBSERVED_TO
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from carebook.volume.charts import funnel_chart, funnel_stages
 from carebook.volume.funnel import funnel_counts, funnel_periods
 from carebook.volume.report import funnel_table, hide_small_groups
-from conftest import OBSERVED_FROM, OBSERVED_TO
+from volume_cases import OBSERVED_FROM, OBSERVED_TO
 
 
 def test_funnel_table_layout_and_suppression(header, episodes, params):
