@@ -264,7 +264,8 @@ def match_stock(periods: pd.DataFrame, dates: list[int], totals: list[int], rng:
             missing = total - count - len(pick)
             if missing > 0:
                 shift = np.minimum(day - np.maximum(previous, day - 181), start - day + 180)
-                soon = np.flatnonzero((start > day) & (start <= day + 365) & (eighteenth - (start - day) > day + 1))
+                furthest = (start - day) + np.maximum(shift - 1, 0)  # the most a start can move back (days)
+                soon = np.flatnonzero((start > day) & (start <= day + 365) & (eighteenth - furthest > day + 1))
                 moved = rng.choice(soon, min(missing, len(soon)), replace=False)
                 back = (start[moved] - day) + (rng.random(len(moved)) * np.maximum(shift[moved] - 1, 0)).astype("int64")
                 start[moved] -= back
