@@ -492,23 +492,20 @@ def allocate_snapshot(state: _State, snapshot: Snapshot, inside: tuple[float, fl
         raise InputError(f"expected {snapshot.total} children open on {snapshot.date}, the stock has "
                          f"{len(open_eps)}", where="ssda903.snapshots")
     spells = state.spell[open_eps]
-
-    def locked_in(mask: np.ndarray) -> np.ndarray:
-        cells = state.cell[state.spell[open_eps]]
-        return np.flatnonzero((state.locked[state.spell[open_eps]] != UNSET) & (cells >= 0)
-                              & mask[np.maximum(cells, 0)])
-
-    to_split = [locked_in(mask)[rng.permutation(len(locked_in(mask)))][: max(len(locked_in(mask)) - row.count, 0)]
-                for mask, row in zip(masks, rows)]
+    cells = state.cell[spells]
+    locked = (state.locked[spells] != UNSET) & (cells >= 0)
+    locked_rows = [np.flatnonzero(locked & mask[np.maximum(cells, 0)]) for mask in masks]
+    free_locked = np.flatnonzero(locked & ~covered[np.maximum(cells, 0)])
+    # spells fixed earlier beyond a row's count move placement between the two dates
+    to_split = [rng.permutation(held)[: max(len(held) - row.count, 0)] for held, row in zip(locked_rows, rows)]
     free_target = None if snapshot.total is None else snapshot.total - sum(row.count for row in rows)
-    free_locked = locked_in(~covered)
     if free_target is not None and len(free_locked) > free_target:
         to_split.append(rng.permutation(free_locked)[: len(free_locked) - free_target])
     chosen = np.concatenate(to_split) if to_split else np.array([], dtype="int64")
-    if free_target is None:
-        after = [max(row.count - (len(locked_in(m)) - len(s)), 0) for m, s, row in zip(masks, to_split, rows)]
-        unlocked = len(open_eps) - sum(len(locked_in(m)) for m in masks) - len(free_locked) + len(chosen)
-        short = sum(after) - unlocked
+    if free_target is None:  # without a total, free spells fixed earlier may have to move too
+        still_needed = sum(row.count - min(len(held), row.count) for held, row in zip(locked_rows, rows))
+        unlocked = len(open_eps) - int(locked.sum()) + len(chosen)
+        short = still_needed - unlocked
         if short > 0:
             chosen = np.r_[chosen, rng.permutation(np.setdiff1d(free_locked, chosen))[:short]]
     state.split(open_eps[chosen], day, rng)
@@ -651,7 +648,7 @@ def _child_ids(rng: np.random.Generator, n: int) -> np.ndarray:
     return unique[:n].astype(str)
 
 
-def assign_postcodes(council_codes: list[str], child_period: np.ndarray, spell_period: np.ndarray,
+def assign_postcodes(council_codes: list[str], n_periods: int, spell_period: np.ndarray,
                      spell_location: np.ndarray, spell_place: np.ndarray, far_share: float,
                      rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """HOME_POST per period and PL_POST per spell: real postcode sectors from
@@ -660,7 +657,7 @@ def assign_postcodes(council_codes: list[str], child_period: np.ndarray, spell_p
     ``far_share``), as each spell's location says; placed with parents = home."""
     from carebook import geo
 
-    homes = geo.sample_sectors(council_codes, len(child_period), rng).to_numpy().astype(object)
+    homes = geo.sample_sectors(council_codes, n_periods, rng).to_numpy().astype(object)
     spell_home = pd.Series(homes[spell_period], dtype="string")
     outside = spell_location == 1
     placed = geo.sample_sectors(council_codes, len(spell_period), rng, homes=spell_home,
@@ -748,7 +745,7 @@ def generate(council, start_year: int | None = None, end_year: int | None = None
     place = _place_codes(group, spell_age, spell_start, first_spell, rng)
     provider = _provider_codes(place, in_house, rng)
     far_share = float(min(0.95, targets.over_20_share / max(1 - targets.inside_share, 0.05)))
-    homes, placed = assign_postcodes(council.codes, periods["child"].to_numpy(), spell_period, location, place,
+    homes, placed = assign_postcodes(council.codes, len(periods), spell_period, location, place,
                                      far_share, rng)
     urn = np.where(np.isin(place, ["K1", "K2", "K3"]),
                    np.char.add("SC", rng.integers(100_000, 1_000_000, len(place)).astype(str)), "XXXXXXX")
@@ -805,7 +802,7 @@ def _assemble(council, state: _State, periods: pd.DataFrame, place, provider, ho
               .astype({"CHILD": "string", "SEX": "string", "ETHNIC": "string", "UPN": "string", "MOTHER": "string"})
               .assign(MC_DOB=lambda f: pd.to_datetime(f["MC_DOB"]))
               .sort_values("CHILD", kind="stable").reset_index(drop=True))
-    own = [s for s in council.ssda903.snapshots]
+    own = council.ssda903.snapshots
     seeded = f" and to the council's published figures ({', '.join(s.source for s in own)})" if own else ""
     return Extract(
         header=header,
