@@ -677,6 +677,15 @@ def assign_postcodes(council_codes: list[str], n_periods: int, spell_period: np.
 
 
 # --------------------------------------------------------------------------- generate
+def inside_shares(overall: float, in_house_share: float = 0.45) -> tuple[float, float]:
+    """Shares (0-1) of in-house and of external placements inside the council such
+    that, with ``in_house_share`` of placements in-house, ``overall`` are inside:
+    in-house placements are 35 points more often inside (at most 95%)."""
+    in_house = min(0.95, overall + 0.35)
+    external = float(np.clip((overall - in_house_share * in_house) / (1 - in_house_share), 0.03, 0.9))
+    return in_house, external
+
+
 def _resolve(council):
     if isinstance(council, str):
         from carebook.params import load_council
@@ -726,8 +735,7 @@ def generate(council, start_year: int | None = None, end_year: int | None = None
     periods = link_re_entries(periods, rng)
     state = _State(build_episodes(periods, horizon, rng), periods)
     state.sex = np.where(rng.random(len(state.sex)) < MALE_SHARE, "1", "2").astype(object)
-    inside = (min(0.95, targets.inside_share + 0.35),
-              float(np.clip((targets.inside_share - 0.45 * min(0.95, targets.inside_share + 0.35)) / 0.55, 0.03, 0.9)))
+    inside = inside_shares(targets.inside_share)
     in_window = [s for s in targets.snapshots if window_start.date() <= s.date <= window_end.date()]
     for snapshot in in_window:  # in date order; each fixes the spells open that day
         allocate_snapshot(state, snapshot, inside, rng)
