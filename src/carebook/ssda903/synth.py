@@ -70,8 +70,8 @@ SHORT_STAY_SHARE = 0.35
 """Share (0-1) of periods of care that are short stays."""
 SHORT_STAY_MEAN_DAYS = 90.0
 """Mean length of a short stay (days)."""
-RE_ENTRY_SHARE = 0.12
-"""Share (0-1) of starts that are a child's return to care."""
+RE_ENTRY_SHARE = 0.25
+"""Share (0-1) of starts tried as a return to care of an earlier child; about half find one that fits."""
 MALE_SHARE = 0.55
 """Share (0-1) of children who are boys (England at 31 March 2014: 38,040 of 68,840, SFR36/2014)."""
 PLACEMENT_MOVES_PER_YEAR = (0.30, 0.55)
@@ -287,25 +287,37 @@ def match_stock(periods: pd.DataFrame, dates: list[int], totals: list[int], rng:
     return pd.DataFrame({"start": start, "end": end, "dob": dob, "eighteenth": eighteenth})
 
 
-def link_re_entries(periods: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def link_re_entries(periods: pd.DataFrame, rng: np.random.Generator, reach: int = 25) -> pd.DataFrame:
     """Give about RE_ENTRY_SHARE of periods to a child who left care at least 30
-    days before, with the nearest date of birth (which the returning period takes
-    over). Adds ``child`` (0, 1, ...)."""
+    days before: among the ``reach`` periods nearest in date of birth on either side,
+    the first that fits (the returning period takes over that child's date of birth
+    and must still end by their 18th birthday). Adds ``child`` (0, 1, ...)."""
     n = len(periods)
     child = np.arange(n)
     dob = periods["dob"].to_numpy().copy()
     start, end = periods["start"].to_numpy(), periods["end"].to_numpy()
     later = np.flatnonzero(rng.random(n) < RE_ENTRY_SHARE)
-    earlier_pool = np.setdiff1d(np.arange(n), later)
-    order = earlier_pool[np.argsort(dob[earlier_pool], kind="stable")]
-    slot = np.clip(np.searchsorted(dob[order], dob[later]), 0, len(order) - 1)
-    earlier = order[slot]
-    new_dob = dob[earlier]
-    fits = ((end[earlier] + 30 <= start[later]) & (new_dob <= start[later])
-            & (end[later] <= _eighteenth(new_dob)))
-    pairs = pd.DataFrame({"later": later[fits], "earlier": earlier[fits]}).drop_duplicates("earlier")
-    child[pairs["later"].to_numpy()] = pairs["earlier"].to_numpy()
-    dob[pairs["later"].to_numpy()] = dob[pairs["earlier"].to_numpy()]
+    pool = np.setdiff1d(np.arange(n), later)
+    order = pool[np.argsort(dob[pool], kind="stable")]
+    slot = np.searchsorted(dob[order], dob[later])
+    used = np.zeros(n, dtype=bool)
+    waiting = np.ones(len(later), dtype=bool)
+    for offset in [o for k in range(reach) for o in (k, -k - 1)]:  # a few dozen neighbours, each over all rows
+        rows = np.flatnonzero(waiting)
+        position = slot[rows] + offset
+        inside = (position >= 0) & (position < len(order))
+        rows, earlier = rows[inside], order[position[inside]]
+        new_dob = dob[earlier]
+        fits = ((end[earlier] + 30 <= start[later[rows]]) & (new_dob <= start[later[rows]])
+                & (end[later[rows]] <= _eighteenth(new_dob)) & ~used[earlier])
+        rows, earlier = rows[fits], earlier[fits]
+        first = pd.Series(rows).groupby(earlier).first().to_numpy()  # one return per earlier period
+        chosen = earlier[np.isin(rows, first)]
+        rows = rows[np.isin(rows, first)]
+        used[chosen] = True
+        waiting[rows] = False
+        child[later[rows]] = chosen
+    dob = dob[child]
     relabel = pd.factorize(child)[0]
     return periods.assign(child=relabel, dob=dob, eighteenth=_eighteenth(dob))
 
