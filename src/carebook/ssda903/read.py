@@ -18,6 +18,7 @@ file and line number they came from (columns ``_file``, ``_row``) for reporting.
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -111,13 +112,7 @@ def read_file(path: Path | str, kind: str, label: str | None = None) -> pd.DataF
     if missing:
         raise InputError(f"expected column(s) {', '.join(missing)} of the 903 {kind} file; missing",
                          file=label)
-    options = {"dtype": str, "keep_default_na": False, "na_values": [""]}
-    try:
-        frame = pd.read_csv(path, encoding="utf-8-sig", **options)
-    except UnicodeDecodeError:
-        frame = pd.read_csv(path, encoding="latin-1", **options)
-    except (pd.errors.ParserError, ValueError) as error:
-        raise InputError(f"expected a well-formed CSV file: {str(error).splitlines()[0]}", file=label) from None
+    frame = _read_csv(path, label)
     if frame.empty:
         raise InputError(f"expected at least one row of 903 {kind} data; the file has only column names",
                          file=label)
@@ -128,6 +123,24 @@ def read_file(path: Path | str, kind: str, label: str | None = None) -> pd.DataF
     return pd.DataFrame(text).assign(
         _file=label, _row=pd.RangeIndex(FIRST_DATA_LINE, FIRST_DATA_LINE + len(frame)).to_numpy()
     )
+
+
+def _read_csv(path: Path, label: str) -> pd.DataFrame:
+    """The file's rows as text (blanks NA); UTF-8 (with or without BOM), else Latin-1."""
+    options = {"dtype": str, "keep_default_na": False, "na_values": [""], "index_col": False}
+    for encoding in ("utf-8-sig", "latin-1"):  # two encodings at most
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)  # rows longer than the column line
+                return pd.read_csv(path, encoding=encoding, **options)
+        except UnicodeDecodeError:
+            continue
+        except pd.errors.ParserWarning:
+            raise InputError("expected a well-formed CSV file: some rows have more values than there are "
+                             "column names", file=label) from None
+        except (pd.errors.ParserError, ValueError) as error:
+            raise InputError(f"expected a well-formed CSV file: {str(error).splitlines()[0]}", file=label) from None
+    raise InputError("expected a text file in UTF-8 or Latin-1", file=label)
 
 
 def _has_padding(path: Path) -> bool:

@@ -153,3 +153,17 @@ def test_values_padded_with_spaces_are_trimmed(extract_dir):
     assert extract.header["CHILD"].tolist() == ["A1"]
     assert extract.episodes[["LS", "HOME_POST"]].values.tolist() == [["V2", "NG7 1"]]
     assert pd.isna(extract.episodes["DEC"].iloc[0])
+
+
+def test_a_ragged_file_is_a_clear_error(extract_dir):
+    folder = write_year(extract_dir, "2016", ["A1,1,01/01/2008,WBRI,,,"], ["A1,01/05/2015,S,V2,N1,U6,PR1,,,,,,"])
+    (folder / "episodes.csv").write_text(EPISODES + "\nA1,01/05/2015,S,V2,N1,U6,PR1,,,,,,,,,,,\n")
+    with pytest.raises(InputError, match="expected a well-formed CSV file"):
+        read_extract(extract_dir)
+
+
+def test_a_row_longer_than_the_others_is_a_clear_error(extract_dir):
+    folder = write_year(extract_dir, "2016", ["A1,1,01/01/2008,WBRI,,,"], ["A1,01/05/2015,S,V2,N1,U6,PR1,,,,,,"])
+    (folder / "episodes.csv").write_text(EPISODES + "\nA1,01/05/2015,S,V2,N1,U6,PR1,,,,,,\nA2,x,,,,,,,,,,,,,,\n")
+    with pytest.raises(InputError, match="expected a well-formed CSV file: Error tokenizing data"):
+        read_extract(extract_dir)
