@@ -157,6 +157,9 @@ def structural_problems(header: pd.DataFrame, episodes: pd.DataFrame, start: pd.
                   "DECOM {value}"),
         _problems(ordered, bad_start, "RNE", "period_start",
                   "expected RNE = S for an episode starting a period of care, got {value}"),
+        _problems(ordered, continues & ordered["RNE"].eq("S").fillna(False), "RNE", "period_continues",
+                  "expected RNE other than S for an episode continuing a period of care (the previous "
+                  "episode ceased X1 that day), got {value}"),
     ]
     return pd.concat(found, ignore_index=True)
 

@@ -10,7 +10,7 @@ from carebook.errors import InputError
 from carebook.ssda903.read import folder_year, read_extract
 from carebook.ssda903.validate import problem_counts
 
-OK_HEADER = [f"A{i},1,01/01/2008,WBRI,,," for i in range(1, 11)]
+OK_HEADER = [f"A{i},1,01/01/2008,WBRI,,," for i in range(1, 12)]
 
 
 def test_folder_names_give_the_collection_year():
@@ -49,6 +49,8 @@ BROKEN_EPISODES = [
     "A8,01/05/2015,S,V2,N1,U6,PR1,01/04/2015,E8,,,,",   # row 13: DEC before DECOM
     "A9,01/05/2015,S,V2,N1,U6,PR1,,E8,,,,",             # row 14: REC without DEC
     "A10,01/02/2015,P,C2,N1,Q2,PR1,,,,,,",              # row 15: fine (began before the extract)
+    "A11,01/05/2015,S,V2,N1,U6,PR1,01/07/2015,X1,,,,",   # row 16: fine
+    "A11,01/07/2015,S,V2,N1,U4,PR1,,,,,,",              # row 17: continues the period yet RNE = S
 ]
 EXPECTED = [
     ("2016/episodes.csv", 4, "DECOM", "overlap"),
@@ -62,8 +64,9 @@ EXPECTED = [
     ("2016/episodes.csv", 12, "RNE", "period_start"),
     ("2016/episodes.csv", 13, "DEC", "dec_before_decom"),
     ("2016/episodes.csv", 14, "REC", "rec_dec"),
-    ("2016/header.csv", 12, "SEX", "code"),
-    ("2016/header.csv", 13, "DOB", "date"),
+    ("2016/episodes.csv", 17, "RNE", "period_continues"),
+    ("2016/header.csv", 13, "SEX", "code"),
+    ("2016/header.csv", 14, "DOB", "date"),
 ]
 
 
@@ -80,12 +83,12 @@ def test_validator_reports_each_problem_with_file_row_and_field(extract_dir):
 def test_lenient_mode_drops_offending_rows_and_counts_them(extract_dir):
     write_year(extract_dir, "2016", BROKEN_HEADER, BROKEN_EPISODES)
     extract = read_extract(extract_dir, mode="lenient")
-    assert extract.episodes["CHILD"].tolist() == ["A1", "A1", "A10"]
-    assert set(extract.header["CHILD"]) == {"D", *[f"A{i}" for i in range(1, 11)]}
+    assert extract.episodes["CHILD"].tolist() == ["A1", "A1", "A10", "A11"]
+    assert set(extract.header["CHILD"]) == {"D", *[f"A{i}" for i in range(1, 12)]}
     counts = problem_counts(extract.problems).set_index(["kind", "rule", "field"])["rows"]
     assert counts[("episodes", "provider", "PLACE_PROVIDER")] == 2
     assert counts[("episodes", "code", "PLACE")] == 2
-    assert counts.sum() == 13
+    assert counts.sum() == 14
 
 
 def test_strict_mode_stops_with_the_first_problems(extract_dir):
@@ -93,7 +96,7 @@ def test_strict_mode_stops_with_the_first_problems(extract_dir):
     with pytest.raises(InputError) as error:
         read_extract(extract_dir, mode="strict")
     text = str(error.value)
-    assert "the 903 extract has 13 problem(s); first 10:" in text
+    assert "the 903 extract has 14 problem(s); first 10:" in text
     assert "2016/episodes.csv row 4 DECOM: expected episodes of a child not to overlap" in text
     assert "\n" not in text
 
