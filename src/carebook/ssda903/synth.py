@@ -824,7 +824,8 @@ def _assemble(council, state: _State, periods: pd.DataFrame, place, provider, ho
               .assign(MC_DOB=lambda f: pd.to_datetime(f["MC_DOB"]))
               .sort_values("CHILD", kind="stable").reset_index(drop=True))
     own = council.ssda903.snapshots
-    seeded = f" and to the council's published figures ({', '.join(s.source for s in own)})" if own else ""
+    dates = ", ".join(f"{s.date.day} {s.date:%B %Y}" for s in own)
+    seeded = f" and to the council's own published figures at {dates}" if own else ""
     return Extract(
         header=header,
         episodes=episodes,
