@@ -76,8 +76,6 @@ MALE_SHARE = 0.55
 """Share (0-1) of children who are boys (England at 31 March 2014: 38,040 of 68,840, SFR36/2014)."""
 PLACEMENT_MOVES_PER_YEAR = (0.30, 0.55)
 """Placement changes a year (count) for children under 11 and aged 11 and over."""
-LEGAL_CHANGES_MEAN = 0.6
-"""Mean number of legal-status changes (count) in a period's first two years."""
 #: Default group shares (0-1) by age at spell start: rows = age bands of AGE_EDGES.
 AGE_EDGES = np.array([0, 1, 5, 10, 13, 16, 18])
 GROUP_BY_AGE = np.array([
@@ -323,28 +321,83 @@ def link_re_entries(periods: pd.DataFrame, rng: np.random.Generator, reach: int 
 
 
 # --------------------------------------------------------------------------- episodes
+#: Legal-status path: (from, to, probability it happens, earliest and latest day after
+#: the previous status began, entry ages [from, to) in years it applies to).
+LEGAL_PATH: tuple[tuple[str, str, float, int, int, float, float], ...] = (
+    ("L1", "C1", 0.70, 1, 10, 0, 18), ("L1", "V2", 1.00, 1, 10, 0, 18),
+    ("L2", "C1", 0.85, 3, 10, 0, 18), ("L2", "V2", 1.00, 3, 10, 0, 18),
+    ("V2", "C1", 0.30, 60, 300, 0, 16),
+    ("C1", "C2", 0.90, 150, 400, 0, 18),
+    ("C2", "E1", 0.30, 90, 400, 0, 5),
+)
+"""Police protection and emergency orders give way within days; some section 20
+accommodations become care proceedings; interim care orders mostly become full care
+orders within about 5-13 months; young children on a care order may get a placement order."""
+
+
+def _first_legal_status(start_age: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Legal status at entry by age (years): V2, C1, L1, L2 or J1."""
+    shares = np.select(
+        [start_age[:, None] < 1, start_age[:, None] < 10, start_age[:, None] < 16],
+        [np.array([[0.25, 0.50, 0.10, 0.15, 0.00]]), np.array([[0.40, 0.45, 0.05, 0.10, 0.00]]),
+         np.array([[0.62, 0.28, 0.03, 0.03, 0.04]])],
+        np.array([[0.82, 0.10, 0.00, 0.02, 0.06]]),
+    )
+    return _choice(rng, ["V2", "C1", "L1", "L2", "J1"], shares)
+
+
+def _legal_changes(periods: pd.DataFrame, first: np.ndarray, stop: np.ndarray,
+                   rng: np.random.Generator) -> pd.DataFrame:
+    """Legal-status changes (period, decom, ls) following LEGAL_PATH from each
+    period's first status, while the period lasts."""
+    start = periods["start"].to_numpy()
+    start_age = (start - periods["dob"].to_numpy()) / DAYS_PER_YEAR
+    status, since = first.copy(), start.copy()
+    changes = []
+    for _ in range(4):  # at most four changes along the path, each step over all periods
+        moved = np.zeros(len(status), dtype=bool)
+        next_status = status.copy()
+        when = since.copy()
+        for source, target, chance, low, high, age_from, age_to in LEGAL_PATH:  # a handful of transitions
+            eligible = (status == source) & ~moved & (start_age >= age_from) & (start_age < age_to)
+            happens = eligible & (rng.random(len(status)) < chance)
+            delay = low + (rng.random(len(status)) * (high - low)).astype("int64")
+            next_status = np.where(happens, target, next_status)
+            when = np.where(happens, since + delay, when)
+            moved |= happens
+        inside = moved & (when < stop)
+        changes.append(pd.DataFrame({"period": np.flatnonzero(inside), "decom": when[inside],
+                                     "kind": "L", "ls": next_status[inside]}))
+        status, since = np.where(inside, next_status, status), np.where(inside, when, since)
+        if not inside.any():
+            break
+    return pd.concat(changes, ignore_index=True)
+
+
 def _breaks(periods: pd.DataFrame, horizon: int, rng: np.random.Generator) -> pd.DataFrame:
-    """Episode starts: one S per period plus placement (P) and legal-status (L) changes."""
+    """Episode starts: one S per period (with its first legal status), placement
+    changes (P) and legal-status changes (L, with the new status)."""
     start = periods["start"].to_numpy()
     stop = np.minimum(periods["end"].to_numpy(), horizon)
     span = np.maximum(stop - start, 0)
     age = (start - periods["dob"].to_numpy()) / DAYS_PER_YEAR
     move_rate = np.where(age >= 11, PLACEMENT_MOVES_PER_YEAR[1], PLACEMENT_MOVES_PER_YEAR[0])
     moves = rng.poisson(move_rate * span / DAYS_PER_YEAR)
-    legal = rng.poisson(LEGAL_CHANGES_MEAN, len(start)) * (span > 2)
-    kinds = []
-    for kind, counts, reach in (("P", moves, span), ("L", legal, np.minimum(span, 730))):
-        owner = np.repeat(np.arange(len(start)), counts)
-        room = np.maximum(reach[owner] - 1, 0)
-        day = start[owner] + 1 + (rng.random(len(owner)) * room).astype("int64")
-        kinds.append(pd.DataFrame({"period": owner, "decom": day, "kind": kind}))
-    first = pd.DataFrame({"period": np.arange(len(start)), "decom": start, "kind": "S"})
-    changes = pd.concat(kinds, ignore_index=True)
+    owner = np.repeat(np.arange(len(start)), moves)
+    day = start[owner] + 1 + (rng.random(len(owner)) * np.maximum(span[owner] - 1, 0)).astype("int64")
+    placement = pd.DataFrame({"period": owner, "decom": day, "kind": "P", "ls": None})
+    first_status = _first_legal_status(age, rng)
+    legal = _legal_changes(periods, first_status, stop, rng)
+    first = pd.DataFrame({"period": np.arange(len(start)), "decom": start, "kind": "S", "ls": first_status})
+    changes = pd.concat([placement, legal], ignore_index=True)
     changes = changes[changes["decom"] < stop[changes["period"].to_numpy()]]
     every = pd.concat([first, changes], ignore_index=True)
     every = every.sort_values(["period", "decom", "kind"], kind="stable")  # "L" < "P" < "S"
-    every = every.drop_duplicates(["period", "decom"], keep="last")  # S, then P, wins a shared day
-    return every.reset_index(drop=True)
+    # on a shared day the S, then the P, row stands, carrying any legal change of that day
+    every["ls"] = every.groupby(["period", "decom"])["ls"].transform("first")
+    every = every.drop_duplicates(["period", "decom"], keep="last").reset_index(drop=True)
+    every["ls"] = every.groupby("period")["ls"].ffill()
+    return every
 
 
 def build_episodes(periods: pd.DataFrame, horizon: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -356,33 +409,7 @@ def build_episodes(periods: pd.DataFrame, horizon: int, rng: np.random.Generator
     last = np.r_[period[1:] != period[:-1], True]
     dec = np.where(last, periods["end"].to_numpy()[period], np.r_[decom[1:], 0])
     spell = np.cumsum(episodes["kind"].to_numpy() != "L") - 1
-    return episodes.assign(dec=dec, spell=spell, ls=_legal_statuses(episodes, periods, rng))
-
-
-def _legal_statuses(episodes: pd.DataFrame, periods: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
-    """Legal status of each episode: a start status by age, advanced at each L change
-    (police protection / section 20 -> interim care order -> full care order ->
-    placement order for the young)."""
-    start_age = (periods["start"] - periods["dob"]).to_numpy() / DAYS_PER_YEAR
-    shares = np.select(
-        [start_age[:, None] < 1, start_age[:, None] < 10, start_age[:, None] < 16],
-        [np.array([[0.30, 0.45, 0.10, 0.15, 0.00]]), np.array([[0.45, 0.40, 0.05, 0.10, 0.00]]),
-         np.array([[0.60, 0.27, 0.03, 0.03, 0.07]])],
-        np.array([[0.78, 0.08, 0.00, 0.02, 0.12]]),
-    )
-    first = _choice(rng, ["V2", "C1", "L1", "L2", "J1"], shares)
-    is_change = (episodes["kind"] == "L").to_numpy().astype("int64")
-    running = np.cumsum(is_change)
-    stage = running - pd.Series(running - is_change).groupby(episodes["period"].to_numpy()).transform("first").to_numpy()
-    young = start_age < 6
-    status = first[episodes["period"].to_numpy()]
-    next_status = {"V2": "C1", "C1": "C2", "L1": "C1", "L2": "C1", "J1": "V2", "C2": "C2", "E1": "E1"}
-    for step in range(1, int(stage.max(initial=0)) + 1):  # a few stages, each over all rows
-        moving = stage >= step
-        status = np.where(moving, pd.Series(status).map(next_status).to_numpy(), status)
-        to_order = moving & (status == "C2") & young[episodes["period"].to_numpy()] & (stage > step)
-        status = np.where(to_order, "E1", status)
-    return status
+    return episodes.assign(dec=dec, spell=spell)
 
 
 # --------------------------------------------------------------------------- cells
