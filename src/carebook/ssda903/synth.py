@@ -5,8 +5,9 @@ or over a handful of categories, never over children):
 
 1. **Periods of care.** Each simulated collection year has its calibrated number
    of starts (:mod:`carebook.ssda903.calibration`), spread evenly over the year;
-   ages at entry follow national shares; lengths of stay are a mix of short stays
-   and long stays whose mean is set so the stock matches starts. A period ends at
+   ages at entry start from national shares and are rescaled until a steady
+   population has the council's published age mix; lengths of stay are a mix of
+   short stays and long stays whose mean is set so the stock matches starts. A period ends at
    the latest on the child's 18th birthday. Simulation begins 18 years before the
    extract so children in care at its start have their history.
 2. **Stock at each snapshot date.** Dates are taken in order; at each, periods
@@ -15,8 +16,10 @@ or over a handful of categories, never over children):
    dates are never disturbed, so every published 31 March figure is met exactly.
 3. **Re-entries.** About one start in eight is given to a child who left care
    earlier (their date of birth is taken over), as in real returns.
-4. **Episodes.** Placement changes and legal-status changes split each period
-   into episodes; a *spell* is a run of episodes in one placement.
+4. **Episodes.** Placement changes and legal-status changes (along the path of
+   ``LEGAL_PATH``: emergency orders -> interim care order -> full care order ->
+   placement order) split each period into episodes; a *spell* is a run of
+   episodes in one placement.
 5. **Placements at each snapshot date.** Each spell gets a cell: placement group
    (fostering, residential, semi-independence, other), provider (in-house PR1 or
    external) and location (inside or outside the council). At every snapshot date,
