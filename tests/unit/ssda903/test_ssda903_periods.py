@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from conftest import write_year
+from ssda903_helpers import write_year
 
 from carebook.ssda903 import periods
 from carebook.ssda903.read import read_extract

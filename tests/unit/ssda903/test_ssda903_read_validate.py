@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import EPISODES, write_year
+from ssda903_helpers import EPISODES, write_year
 
 from carebook.errors import InputError
 from carebook.ssda903.read import folder_year, read_extract
