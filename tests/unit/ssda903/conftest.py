@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-
-os.environ.setdefault("CAREBOOK_PUBLIC_DATA", str(Path(__file__).resolve().parents[4] / "shared" / "data" / "public"))
 
 
 @pytest.fixture
