@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+from dataclasses import dataclass
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,14 +74,27 @@ def _read_cached(relpath: str, numeric: tuple[str, ...]) -> pd.DataFrame:
     if "new_la_code" in frame:
         frame["new_la_code"] = frame["new_la_code"].replace(_code_changes())
     suppressed = [_to_numbers(frame, column, relpath) for column in numeric]
-    frame.attrs["suppressed"] = tuple(cell for cells in suppressed for cell in cells)
+    frame.attrs["suppressed"] = SuppressedCells(tuple(cell for cells in suppressed for cell in cells))
     frame.attrs["source"] = relpath
     return frame
 
 
+@dataclass(frozen=True)
+class SuppressedCells:
+    """The cells of a table that held a suppression code, as ``(row, column, code)``.
+
+    Kept in ``df.attrs``: immutable and copied by reference, because pandas carries
+    ``attrs`` (deep-copied) through every operation and compares them when concatenating.
+    """
+
+    cells: tuple[tuple[int, str, str], ...]
+
+    def __deepcopy__(self, memo: dict) -> SuppressedCells:
+        return self
+
+
 def _to_numbers(frame: pd.DataFrame, column: str, relpath: str) -> list[tuple[int, str, str]]:
-    """Turn one text column into float64 in place; return the suppressed cells as
-    ``(row, column, code)`` (plain tuples: pandas compares ``attrs`` when concatenating)."""
+    """Turn one text column into float64 in place; return its suppressed cells."""
     if column not in frame:
         raise InputError(f"expected a column named {column!r}; the file has {list(frame.columns)}", file=relpath)
     text = frame[column].str.strip()
@@ -119,7 +133,7 @@ def suppressed(frame: pd.DataFrame, describe: Iterable[str] = ()) -> pd.DataFram
     Columns: the identifying columns present (time_period, la_name, ...), the ``describe``
     columns that say what a row is (e.g. population_type), ``column``, ``code`` and ``meaning``.
     """
-    cells = pd.DataFrame(list(frame.attrs.get("suppressed", ())), columns=["row", "column", "code"])
+    cells = pd.DataFrame(list(frame.attrs.get("suppressed", SuppressedCells(())).cells), columns=["row", "column", "code"])
     cells = cells[cells["row"].isin(frame.index)]
     keys = [c for c in ("time_period", "geographic_level", "la_name", "new_la_code", *describe) if c in frame]
     described = frame.loc[cells["row"], keys].reset_index(drop=True)
