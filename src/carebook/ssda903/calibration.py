@@ -81,6 +81,7 @@ class Targets:
     age_mix:   share (0-1) of children at 31 March by DfE age group (latest year).
     inside_share: share (0-1) of children placed inside the council's boundary.
     over_20_share: share (0-1) of children placed over 20 miles from home.
+    basis:     what the numbers of children come from, for the page.
     """
 
     stock: pd.Series
@@ -90,6 +91,7 @@ class Targets:
     age_mix: pd.Series
     inside_share: float
     over_20_share: float
+    basis: str = "DfE figures"
 
 
 def _read(relpath: str, numeric: list[str]) -> pd.DataFrame:
@@ -239,10 +241,37 @@ def _fill_years(known: pd.Series, years: range) -> pd.Series:
     return pd.Series(np.interp(index, known.index.to_numpy(float), known.to_numpy(float)), index=index)
 
 
+def national_rate_numbers(council) -> pd.DataFrame:
+    """Children looked after at 31 March and starts by year for a council whose own figures
+    are not published (Isles of Scilly): England's rate per 10,000 times the council's
+    population aged 0-17. Columns as :func:`official_numbers`."""
+    table = _read(NUMBER_FILE_NEW, numeric=["population_estimate", "rate_per_10000"])
+    measure = np.where(table["population_type"].isin(_STOCK_NEW), "stock",
+                       np.where(table["population_type"] == _STARTS, "starts", ""))
+    table = table.assign(measure=measure)[measure != ""]
+    england = table[table["geographic_level"] == "National"].pivot(index="time_period", columns="measure", values="rate_per_10000")
+    members = public.for_council(table[table["measure"] == "stock"], council)
+    population = _members_sum(members, ["time_period"], "population_estimate", len(council.codes)).set_index("time_period")["population_estimate"]
+    counts = england.mul(population / 10_000, axis=0).dropna().round()
+    return (counts.rename(columns={"stock": "children_at_31_march"}).reset_index()
+            .assign(year=lambda f: f["time_period"].astype(int), source=NUMBER_FILE_NEW)
+            [["year", "children_at_31_march", "starts", "source"]])
+
+
 def calibration_targets(council, first_year: int, last_year: int) -> Targets:
-    """Targets for simulating collection years ``first_year`` to ``last_year``."""
+    """Targets for simulating collection years ``first_year`` to ``last_year``.
+
+    Where DfE publishes no number of children looked after for the council, England's rate
+    per 10,000 applied to the council's child population stands in (and ``basis`` says so).
+    """
     numbers = official_numbers(council)
     numbers = numbers[numbers["children_at_31_march"] > 0]
+    basis = "DfE figures"
+    if numbers.empty:
+        numbers = national_rate_numbers(council)
+        numbers = numbers[numbers["children_at_31_march"] > 0]
+        basis = ("England's rate per 10,000 applied to the council's population aged 0-17 "
+                 "(DfE publishes no number of children looked after for the council)")
     if numbers.empty:
         raise InputError(
             f"expected published figures of children looked after at 31 March for {council.name} "
@@ -266,4 +295,5 @@ def calibration_targets(council, first_year: int, last_year: int) -> Targets:
                                      "Placed inside the local authority boundary", 0.45),
         over_20_share=_official_share(council, "Distance between home and placement",
                                       "Placed more than 20 miles from home", 0.2),
+        basis=basis,
     )  # fmt: skip

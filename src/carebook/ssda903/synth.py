@@ -120,8 +120,10 @@ def _dates(days: np.ndarray) -> pd.Series:
 
 
 def _choice(rng: np.random.Generator, labels: list, probabilities: np.ndarray) -> np.ndarray:
-    """Row-wise draw of ``labels`` with probabilities (n x k, rows summing to > 0)."""
-    cumulative = np.cumsum(probabilities / probabilities.sum(axis=1, keepdims=True), axis=1)
+    """Row-wise draw of ``labels`` with probabilities (n x k); a row of zeros draws evenly."""
+    totals = probabilities.sum(axis=1, keepdims=True)
+    even = np.full(probabilities.shape, 1 / probabilities.shape[1])
+    cumulative = np.cumsum(np.divide(probabilities, totals, out=even, where=totals > 0), axis=1)
     picks = (rng.random(len(probabilities))[:, None] > cumulative).sum(axis=1)
     return np.asarray(labels, dtype=object)[np.minimum(picks, len(labels) - 1)]
 
@@ -860,7 +862,7 @@ def _assemble(council, state: _State, periods: pd.DataFrame, place, provider, ho
         header=header,
         episodes=episodes,
         is_synthetic=True,
-        source=(f"synthetic extract calibrated to DfE figures for {council.name}{seeded}, seed {seed}; "
+        source=(f"synthetic extract for {council.name} calibrated to {targets.basis}{seeded}, seed {seed}; "
                 f"not real children"),
         start=window_start,
         end=window_end,

@@ -145,3 +145,15 @@ def test_load_for_council_uses_the_synthetic_extract_unless_one_is_configured(tm
     mine = load_for_council(own)
     assert not mine.is_synthetic and "own SSDA903 extract" in mine.source
     pd.testing.assert_frame_equal(mine.episodes, synthetic.episodes)
+
+
+def test_a_council_with_no_published_figures_is_calibrated_to_england_s_rate():
+    """DfE marks Isles of Scilly "z"; England's 67 per 10,000 (2025) of its 319 children aged 0-17 is 2."""
+    scilly = load_council("Isles of Scilly")
+    targets = calibration_targets(scilly, 2016, 2025)
+    assert targets.stock[2025] == round(67 * 319 / 10_000) == 2
+    assert targets.basis.startswith("England's rate per 10,000 applied to the council's population")
+    extract = generate(scilly, 2016, 2025, seed=1)
+    assert "England's rate per 10,000" in extract.source
+    open_episodes = extract.episodes[periods.open_on(extract.episodes, "2025-03-31")]
+    assert open_episodes["CHILD"].nunique() == 2
