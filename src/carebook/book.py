@@ -177,15 +177,21 @@ def landing_page(run: CouncilRun) -> str:
 
 
 def councils_page(runs: Sequence[CouncilRun]) -> str:
-    """The overview of all councils that were run, with their key figures side by side."""
-    lines = ["# Councils", "", "The councils in this edition of the book, with their key figures. Each links to its own pages.", ""]
-    rows = []
-    for run in runs:
-        figures = {f["label"]: f["text"] for f in runner.headlines(run.slug) if f["notebook"] in run.ok}
-        rows.append({"Council": f"{{doc}}`{run.name} <../councils/{run.slug}/index>`", **figures})
-    if rows:
-        table = pd.DataFrame(rows).fillna("—")
-        lines += [markdown_table(table, caption="Key figures by council", name="councils-key-figures"), ""]
+    """The councils that were run, side by side: one table of key figures per analysis."""
+    lines = ["# Councils at a glance", "", "The councils in this edition of the book and their key figures, "
+             "one table per analysis. Each council's name links to its own pages.", ""]
+    figures = pd.DataFrame([
+        {**f, "council": f"{{doc}}`{run.name} <../councils/{run.slug}/index>`"}
+        for run in runs for f in runner.headlines(run.slug) if f["notebook"] in run.ok
+    ])
+    for notebook in runner.NOTEBOOK_ORDER:
+        rows = figures[figures["notebook"] == notebook] if not figures.empty else figures
+        if rows.empty:
+            continue
+        table = rows.pivot_table(index="council", columns="label", values="text", aggfunc="first", sort=False)
+        table = table[list(dict.fromkeys(rows["label"]))].fillna("—").reset_index().rename(columns={"council": "Council"})
+        title = ANALYSIS_TITLES[notebook]
+        lines += [f"## {title}", "", markdown_table(table, caption=f"{title}: key figures by council", name=f"councils-{notebook}"), ""]
     failed = [(r.name, n) for r in runs for n, _ in r.failed]
     if failed:
         lines += [":::{warning}", "Analyses that did not complete in this run: "

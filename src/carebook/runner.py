@@ -107,6 +107,7 @@ def execute(job: Job, root: Path) -> Outcome:
             cwd=str(folder),
             progress_bar=False,
             log_output=False,
+            request_save_on_cell_execute=False,  # write the notebook once, at the end
         )
     except papermill.PapermillExecutionError as failure:
         error = f"{failure.ename}: {failure.evalue}".strip()
@@ -138,7 +139,7 @@ def prepare_for_book(path: Path, job: Job) -> None:
     The injected parameters cell is hidden; the title names the council; figure and table
     labels get the council's slug so that labels stay unique across the whole book.
     """
-    notebook = nbformat.read(path, as_version=4)
+    notebook = nbformat.from_dict(json.loads(path.read_text(encoding="utf-8")))  # papermill's own output: valid
     titled = False
     for cell in notebook.cells:
         tags = cell.setdefault("metadata", {}).setdefault("tags", [])
