@@ -139,7 +139,7 @@ def prepare_for_book(path: Path, job: Job) -> None:
     The injected parameters cell is hidden; the title names the council; figure and table
     labels get the council's slug so that labels stay unique across the whole book.
     """
-    notebook = nbformat.from_dict(json.loads(path.read_text(encoding="utf-8")))  # papermill's own output: valid
+    notebook = nbformat.read(path, as_version=4)
     titled = False
     for cell in notebook.cells:
         tags = cell.setdefault("metadata", {}).setdefault("tags", [])
