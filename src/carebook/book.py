@@ -31,6 +31,11 @@ ANALYSIS_TITLES = {
     "volume_sizing": "Edge-of-care volumes and care journeys",
     "cost_benefit": "Cost-benefit and financing",
 }
+ASSUMPTION_TITLES = {
+    **ANALYSIS_TITLES,
+    "ssda903": "SSDA903 data and synthetic extracts",
+    "sufficiency_903": "Placement sufficiency from child-level data",
+}
 RAG = {"red": "Red", "amber": "Amber", "green": "Green"}
 
 
@@ -112,7 +117,7 @@ def assumptions_page() -> str:
         entries = pd.DataFrame(_yaml_list(path))
         if entries.empty:
             continue
-        title = ANALYSIS_TITLES.get(path.stem, path.stem.replace("_", " ").capitalize())
+        title = ASSUMPTION_TITLES.get(path.stem, path.stem.replace("_", " ").capitalize())
         table = pd.DataFrame({
             "Assumption": entries["assumption"],
             "Source": entries["source"],
@@ -160,6 +165,7 @@ def landing_page(run: CouncilRun) -> str:
     figures = pd.DataFrame(runner.headlines(run.slug))
     if not figures.empty:
         figures = figures[figures["notebook"].isin(run.ok)]
+        figures = figures.sort_values("notebook", key=lambda n: n.map(run.ok.index), kind="stable")
     if not figures.empty:
         table = pd.DataFrame({
             "Analysis": figures["notebook"].map(lambda n: ANALYSIS_TITLES.get(n, n)),
