@@ -9,6 +9,7 @@ import pytest
 from carebook.volume.params import VolumeSizingParams
 from volume_cases import EPISODES, HEADER
 
+
 @pytest.fixture
 def header() -> pd.DataFrame:
     frame = pd.DataFrame(HEADER, columns=["CHILD", "DOB"])
