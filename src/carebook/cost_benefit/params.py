@@ -273,7 +273,7 @@ def parse_section(section: dict[str, Any] | None, file: str | None = None) -> Co
 
     Raises one InputError naming the field and saying what was expected.
     """
-    from carebook.params import describe_validation_error  # the lead's wording of pydantic errors
+    from carebook.params import describe_validation_error  # the shared wording of pydantic errors
 
     try:
         return CostBenefitParams.model_validate(section or {})
