@@ -90,7 +90,9 @@ def prepare_site() -> None:
     bundle = target / "book" / "_static" / "vega-bundle.js"
     if not bundle.exists():
         bundle.parent.mkdir(parents=True, exist_ok=True)
-        bundle.write_text(charts.javascript_bundle(), encoding="utf-8")
+        partial = bundle.with_suffix(".js.partial")
+        partial.write_text(charts.javascript_bundle(), encoding="utf-8")
+        partial.replace(bundle)
 
 
 def glossary_page() -> str:
@@ -278,11 +280,25 @@ def current_runs() -> list[CouncilRun]:
     return councils_in_manifest(manifest)
 
 
+def prepare(runs: Sequence[CouncilRun]) -> None:
+    """Write what every build reads that comes from data: the site's sources, the vega
+    bundle and the generated pages. Done once, before any build (PDFs build in parallel)."""
+    prepare_site()
+    write_pages(runs)
+
+
+def council_run(slug: str, runs: Sequence[CouncilRun]) -> CouncilRun:
+    """The council ``slug`` of the last run; a clear error when it was not run."""
+    found = {r.slug: r for r in runs}
+    if slug not in found:
+        raise InputError(f"council {slug!r} was not in the last run (run it with 'carebook run {slug}'); the last run had: {', '.join(found)}")
+    return found[slug]
+
+
 def build_html() -> Path:
     """Build the HTML site for the councils of the last run; return its index page."""
     runs = current_runs()
-    prepare_site()
-    write_pages(runs)
+    prepare(runs)
     toc = _write_yaml(generated() / "_toc.yml", site_toc(runs))
     output = build_dir() / "site"
     log = build_dir() / "logs" / "html.log"
@@ -293,13 +309,9 @@ def build_html() -> Path:
 
 
 def build_pdf(slug: str) -> Path:
-    """Build one council's PDF with xelatex; return the PDF's path (``_build/pdf/<slug>.pdf``)."""
-    runs = {r.slug: r for r in current_runs()}
-    if slug not in runs:
-        raise InputError(f"council {slug!r} was not in the last run (run it with 'carebook run {slug}'); the last run had: {', '.join(runs)}")
-    run = runs[slug]
-    prepare_site()
-    write_pages(list(runs.values()))
+    """Build one council's PDF with xelatex, after :func:`prepare`; return the PDF's path
+    (``_build/pdf/<slug>.pdf``)."""
+    run = council_run(slug, current_runs())
     folder = generated() / "pdf" / slug
     toc = _write_yaml(folder / "_toc.yml", council_toc(run))
     config = _write_yaml(folder / "_config.yml", council_config(run))

@@ -118,7 +118,9 @@ def _pdf(args: argparse.Namespace) -> int:
     from carebook import book
     from carebook.params import load_council
 
-    slugs = [load_council(ref).slug for ref in args.councils] or [r.slug for r in book.current_runs()]
+    runs = book.current_runs()
+    slugs = [book.council_run(load_council(ref).slug, runs).slug for ref in args.councils] or [r.slug for r in runs]
+    book.prepare(runs)
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         results = list(pool.map(_pdf_one, slugs))
     for slug, message, ok in results:

@@ -73,3 +73,11 @@ def test_councils_all_england_lists_every_council():
     assert result.returncode == 0
     assert "E08000035  383  Leeds  (Yorkshire and The Humber)" in result.stdout
     assert result.stdout.strip().splitlines()[-1].startswith("153 English councils")
+
+
+def test_pdf_of_a_council_that_was_not_run(tmp_path):
+    councils = tmp_path / "book" / "councils"
+    councils.mkdir(parents=True)
+    (councils / "manifest.csv").write_text("council,council_name,notebook,status,seconds,error\nrotherham,Rotherham,sufficiency,ok,5.0,\n")
+    result = carebook("pdf", "Leeds", env={"CAREBOOK_SITE": str(tmp_path)})
+    assert_one_clear_line(result, "council 'leeds' was not in the last run")

@@ -94,14 +94,6 @@ class Targets:
     basis: str = "DfE figures"
 
 
-def _read(relpath: str, numeric: list[str]) -> pd.DataFrame:
-    """An official table (suppressed cells NaN) without its attrs, which would
-    otherwise travel into every frame derived from it."""
-    table = public.read(relpath, numeric=numeric)
-    table.attrs = {}
-    return table
-
-
 def _members_sum(frame: pd.DataFrame, keys: list[str], value: str, members: int) -> pd.DataFrame:
     """Sum ``value`` over member authorities; NaN unless every member has a figure."""
     grouped = frame.groupby(keys, as_index=False).agg(total=(value, "sum"), known=(value, "count"))
@@ -115,7 +107,7 @@ def official_numbers(council) -> pd.DataFrame:
     members = len(council.codes)
     frames = []
     for relpath, value in ((NUMBER_FILE_NEW, "children_count"), (NUMBER_FILE_OLD, "number")):
-        table = public.for_council(_read(relpath, numeric=[value]), council)
+        table = public.for_council(public.read(relpath, numeric=[value]), council)
         # the older file labels the measure column "population_count"
         label = table["population_type"] if "population_type" in table else table["population_count"]
         table = table.assign(measure=np.where(label.isin(_STOCK_NEW), "stock",
@@ -125,7 +117,7 @@ def official_numbers(council) -> pd.DataFrame:
                       .assign(source=relpath).reset_index())
     sfr = []
     for year, relpath in SFR_FILES.items():
-        table = _read(relpath, numeric=[f"CLA_Mar{year}"])
+        table = public.read(relpath, numeric=[f"CLA_Mar{year}"])
         rows = table[table["geog_c"].isin(council.old_codes)]
         total = rows[f"CLA_Mar{year}"].sum(min_count=1) if len(rows) == members else np.nan
         if rows[f"CLA_Mar{year}"].isna().any():
@@ -159,7 +151,7 @@ def official_placements(council) -> pd.DataFrame:
     """Children at 31 March by sufficiency group from the characteristics table
     (2021-2025; suppressed cells filled per member) and foster placements from the
     first releases (2014-2017): columns year, group, children, source."""
-    table = public.for_council(_read(CHARACTERISTICS_FILE, numeric=["number"]), council)
+    table = public.for_council(public.read(CHARACTERISTICS_FILE, numeric=["number"]), council)
     table = table[table["characteristic"].isin(list(DFE_PLACEMENT_GROUPS) + ["Total"])
                   & (table["cla_group"] == "Placement")]
     rows = []
@@ -179,7 +171,7 @@ def official_placements(council) -> pd.DataFrame:
              .assign(source=CHARACTERISTICS_FILE))
     older = []
     for year, relpath in SFR_FILES.items():
-        sfr = _read(relpath, numeric=["CLA_Fost"])
+        sfr = public.read(relpath, numeric=["CLA_Fost"])
         hit = sfr[sfr["geog_c"].isin(council.old_codes)]
         if len(hit) == members and hit["CLA_Fost"].notna().all():
             older.append({"year": year, "group": "fostering", "children": int(hit["CLA_Fost"].sum()),
@@ -190,7 +182,7 @@ def official_placements(council) -> pd.DataFrame:
 def official_age_mix(council) -> pd.Series:
     """Share (0-1) of children at 31 March by DfE age group, latest published year
     (suppressed cells left out of the shares)."""
-    table = public.for_council(_read(CHARACTERISTICS_FILE, numeric=["number"]), council)
+    table = public.for_council(public.read(CHARACTERISTICS_FILE, numeric=["number"]), council)
     table = table[(table["cla_group"] == "Age group") & table["characteristic"].isin(list(AGE_BANDS))]
     if table.empty:
         return pd.Series(dtype="float64")
@@ -201,7 +193,7 @@ def official_age_mix(council) -> pd.Series:
 
 def _official_share(council, cla_group: str, characteristic: str, default: float) -> float:
     """Latest published share (0-1) of children at 31 March in one characteristic."""
-    table = public.for_council(_read(CHARACTERISTICS_FILE, numeric=["number"]), council)
+    table = public.for_council(public.read(CHARACTERISTICS_FILE, numeric=["number"]), council)
     table = table[table["cla_group"] == cla_group]
     latest = table[table["time_period"] == table["time_period"].max()]
     total = latest.loc[latest["characteristic"] == "Total", "number"].sum()
@@ -245,7 +237,7 @@ def national_rate_numbers(council) -> pd.DataFrame:
     """Children looked after at 31 March and starts by year for a council whose own figures
     are not published (Isles of Scilly): England's rate per 10,000 times the council's
     population aged 0-17. Columns as :func:`official_numbers`."""
-    table = _read(NUMBER_FILE_NEW, numeric=["population_estimate", "rate_per_10000"])
+    table = public.read(NUMBER_FILE_NEW, numeric=["population_estimate", "rate_per_10000"])
     measure = np.where(table["population_type"].isin(_STOCK_NEW), "stock",
                        np.where(table["population_type"] == _STARTS, "starts", ""))
     table = table.assign(measure=measure)[measure != ""]
