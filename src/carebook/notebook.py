@@ -50,7 +50,9 @@ def markdown_table(frame: pd.DataFrame, caption: str | None = None, name: str | 
     """A DataFrame as a MyST table (a real table in both the HTML and the PDF).
 
     Cells are printed as they are: format numbers before (``page.table`` does); columns in
-    ``right`` (the numeric ones) are right-aligned.
+    ``right`` (the numeric ones) are right-aligned. In the PDF, numeric columns keep their
+    natural width (a number never wraps or spills into the next column) and text columns
+    share the rest of the line.
     """
     def cell(value: Any) -> str:
         return str(value).replace("|", "\\|").replace("\n", " ")
@@ -59,10 +61,11 @@ def markdown_table(frame: pd.DataFrame, caption: str | None = None, name: str | 
     rule = "|" + "|".join("---:" if c in right else ":---" for c in frame.columns) + "|"
     rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.astype(object).itertuples(index=False)]
     body = "\n".join([header, rule, *rows])
+    layout = f"```{{tabularcolumns}} {''.join('r' if c in right else 'L' for c in frame.columns)}\n```\n\n" if right else ""
     if caption is None and name is None:
-        return body
+        return layout + body
     options = f":name: {name}\n" if name else ""
-    return f":::{{table}} {caption or ''}\n{options}\n{body}\n:::\n"
+    return f"{layout}:::{{table}} {caption or ''}\n{options}\n{body}\n:::\n"
 
 
 def formatted(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> pd.DataFrame:

@@ -31,6 +31,6 @@ def test_table_formats_and_aligns():
     assert list(shown["children"]) == ["1,234", "56"]
     assert list(shown["share"]) == ["50%", "—"]
     text = markdown_table(shown, caption="Children", name="t-1", right=frozenset({"children", "share"}))
-    assert text.splitlines()[:2] == [":::{table} Children", ":name: t-1"]
+    assert text.splitlines()[:5] == ["```{tabularcolumns} LrrL", "```", "", ":::{table} Children", ":name: t-1"]
     assert "|:---|---:|---:|:---|" in text
     assert "| 2021 | 1,234 | 50% | A\\|B |" in text
