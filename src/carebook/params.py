@@ -8,6 +8,8 @@ also be run by ONS code or name with no file of its own, on national defaults.
 from __future__ import annotations
 
 import difflib
+import functools
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,9 @@ class CouncilFile(BaseModel):
         for code in codes:
             if not ONS_CODE.match(code) or code not in known:
                 raise ValueError(f"expected the ONS code of an English council (like E08000018), got {code!r}")
+        repeated = sorted({code for code in codes if codes.count(code) > 1})
+        if repeated:
+            raise ValueError(f"expected each member once; listed more than once: {', '.join(repeated)}")
         return codes
 
 
@@ -78,8 +83,52 @@ def slugify(name: str) -> str:
 
 
 def council_files() -> dict[str, Path]:
-    """The council files by slug (file name without ``.yml``)."""
-    return {path.stem: path for path in sorted(councils_dir().glob("*.yml"))}
+    """The council files by slug (file name without ``.yml``), checked against each other.
+
+    Raises ``InputError`` when the folder does not exist, when two files give the same
+    council name or the same members, or when a one-council file takes the name of another
+    English council (its figures would be shown under the wrong name).
+    """
+    folder = councils_dir()
+    if not folder.is_dir():
+        how = "CAREBOOK_COUNCILS_DIR" if "CAREBOOK_COUNCILS_DIR" in os.environ else "the default data/councils"
+        raise InputError(f"the council files folder does not exist (from {how})", file=str(folder))
+    files = {path.stem: path for path in sorted(folder.glob("*.yml"))}
+    check_distinct(files)
+    return files
+
+
+def check_distinct(files: dict[str, Path]) -> None:
+    """One file per council: no two files share a name or a member list; no borrowed name."""
+    seen_names: dict[str, Path] = {}
+    seen_members: dict[tuple[str, ...], Path] = {}
+    registry = local_authorities()
+    names = dict(zip(registry["la_name"].map(slugify), registry["new_la_code"]))
+    for path in files.values():  # a handful of council files
+        content = _read_yaml(path)
+        name, members = content.get("name"), _members(path)
+        if isinstance(name, str) and name.strip():
+            first = seen_names.setdefault(slugify(name), path)
+            if first != path:
+                raise InputError(
+                    f"the council name {name!r} is also the name in {relative(first)}: expected one file per council",
+                    file=relative(path), where="name",
+                )
+            borrowed = names.get(slugify(name))
+            if len(members) == 1 and borrowed is not None and borrowed != members[0]:
+                raise InputError(
+                    f"the name {name!r} is the council {borrowed}, but members lists {members[0]}: "
+                    "expected the name of the member council (or a name that is no other council's)",
+                    file=relative(path), where="name",
+                )
+        if members:
+            first = seen_members.setdefault(tuple(sorted(map(str, members))), path)
+            if first != path:
+                raise InputError(
+                    f"the members {', '.join(map(str, members))} are also the members in {relative(first)}: "
+                    "expected one file per council",
+                    file=relative(path), where="members",
+                )
 
 
 def load_council(ref: str) -> Council:
@@ -109,9 +158,55 @@ def _unknown_council_message(ref: str, files: dict[str, Path], registry) -> str:
     )
 
 
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: Any, first_line: int, line: int):
+        super().__init__(f"the key {key!r} is given twice, on lines {first_line} and {line}: expected each key once")
+        self.line = line
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that rejects a key given twice in one mapping (plain YAML keeps the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:  # the keys of one mapping
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                if key in seen:
+                    raise _DuplicateKey(key, seen[key], line)
+                seen[key] = line
+            except TypeError:  # an unhashable key: the base loader reports it
+                continue
+        return super().construct_mapping(node, deep=deep)
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
+    """A council file's top-level mapping (cached while the file is unchanged)."""
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        stat = path.stat()
+    except OSError:
+        raise InputError("the council file cannot be read", file=relative(path)) from None
+    return _parse_yaml(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_yaml(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InputError(
+            f"expected UTF-8 text; byte 0x{raw[error.start]:02x} is not UTF-8 (save the file as UTF-8)",
+            file=relative(path), where=f"line {line}",
+        ) from None
+    try:
+        content = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
+    except _DuplicateKey as error:
+        raise InputError(str(error), file=relative(path), where=f"line {error.line}") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else None
@@ -128,11 +223,30 @@ def _members(path: Path) -> list[str]:
 
 def _from_file(path: Path) -> Council:
     content = _read_yaml(path)
+    _reject_booleans_as_numbers(content, path)
     try:
         parsed = CouncilFile.model_validate(content)
     except ValidationError as error:
         raise InputError(describe_validation_error(error, CouncilFile), file=relative(path), where=_location(error)) from None
     return _complete(parsed, slug=path.stem, source=relative(path))
+
+
+def _reject_booleans_as_numbers(content: dict[str, Any], path: Path) -> None:
+    """A number field given true/false (YAML reads yes, no, on, off as those) is an error, never 1 or 0.
+
+    The file is validated again in pydantic's strict mode, where a boolean is not a number.
+    """
+    try:
+        CouncilFile.model_validate(content, strict=True)
+    except ValidationError as error:
+        for problem in error.errors():  # the few problems of one file
+            if isinstance(problem.get("input"), bool) and problem["type"] in ("float_type", "int_type"):
+                where = ".".join(str(part) for part in problem["loc"])
+                raise InputError(
+                    f"expected a number, got {str(problem['input']).lower()} (YAML reads yes/no/on/off/true/false "
+                    "as true or false, not as a number)",
+                    file=relative(path), where=where,
+                ) from None
 
 
 def _complete(parsed: CouncilFile, slug: str, source: str | None) -> Council:
