@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from carebook.errors import InputError
 from carebook.paths import DATA, REFERENCE, relative
+from carebook.public import TableChecks
 
 CATALOGUE = REFERENCE / "public_sources.yml"
 DEFAULT_DEST = DATA / "public"
@@ -60,6 +61,7 @@ class PublicSource(BaseModel):
     how_made: str | None = Field(None, description="How a derived file was made")
     size_bytes: int | None = Field(None, ge=0, description="Size of the reference copy, bytes")
     sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$", description="sha256 of the reference copy")
+    checks: TableChecks | None = Field(None, description="What the loader checks in the file (carebook.public)")
 
 
 class _Catalogue(BaseModel):

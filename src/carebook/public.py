@@ -6,18 +6,35 @@ files are never copied into the repository.
 
 Suppression codes are kept explicit: a suppressed cell becomes NaN, never 0, and is listed
 in ``df.attrs["suppressed"]`` so a page can say which values were suppressed.
+
+Every file is checked once, here, before any analysis sees it, so that a damaged file is an
+``InputError`` naming the file, the line and the column, never a silently wrong figure:
+
+- it is CSV text (not an Excel or other binary workbook saved under a ``.csv`` name);
+- no line has fewer fields than the header (a file cut short in the middle of a line);
+- a file listed in the catalogue ends with a line break (a download cut short);
+- for a file listed in the catalogue (``data/reference/public_sources.yml``), the checks its
+  ``checks:`` entry declares (``TableChecks``): the columns the analyses read are present, no
+  two rows share the key columns, counts are 0 or more, every time period from the first to
+  the last is present, each period has the same number of rows (or at least so many local
+  authorities), and every council of the registry has a row.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
+import io
 import os
-from dataclasses import dataclass
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
 
 from carebook.errors import InputError
 from carebook.paths import DATA, REFERENCE, relative
@@ -38,6 +55,45 @@ SUPPRESSION_CODES: dict[str, str] = {
 """DfE's codes; the GSS style writes them in brackets (``[x]``, ``[c]``), also read as codes,
 as is any other bracketed marker such as ``[note 4]``."""
 LOCAL_AUTHORITY = "Local authority"
+TIME_PERIOD = "time_period"
+
+#: Leading bytes of files that are not CSV text, and what they are.
+BINARY_SIGNATURES: dict[bytes, str] = {
+    b"PK\x03\x04": "an Excel workbook (xlsx, or another zipped spreadsheet such as ods)",
+    b"\xd0\xcf\x11\xe0": "an old Excel workbook (xls)",
+    b"%PDF": "a PDF document",
+}
+
+
+class CouncilColumn(BaseModel):
+    """A column that must hold every council of the registry (``local_authorities.csv``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    column: str = Field(description="Column of the table, e.g. old_la_code or 'ONS Code'")
+    registry: str = Field("new_la_code", description="Registry column it matches: new_la_code or old_la_code")
+
+
+class TableChecks(BaseModel):
+    """What the loader checks in one official table, declared in the catalogue under ``checks``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    columns: tuple[str, ...] = Field((), description="Columns the analyses read; each must be in the header")
+    keys: tuple[str, ...] = Field((), description="Columns that identify a row; no two rows may share them")
+    counts: tuple[str, ...] = Field((), description="Counts, rates and shares: 0 or more (or a suppression code)")
+    periods: tuple[int, int] | None = Field(None, description="First and last time_period; each year must be present")
+    same_rows_each_period: bool = Field(False, description="Every time_period has the same number of rows")
+    min_local_authorities: int | None = Field(None, ge=1, description="Least local-authority rows in any time_period")
+    every_council: CouncilColumn | None = Field(None, description="A column that must list every council")
+
+    def required(self) -> list[str]:
+        """Every column a check reads, in the order declared."""
+        named = [*self.columns, *self.keys, *self.counts]
+        named += [TIME_PERIOD] if self.periods or self.same_rows_each_period or self.min_local_authorities else []
+        named += ["geographic_level"] if self.min_local_authorities else []
+        named += [self.every_council.column] if self.every_council else []
+        return list(dict.fromkeys(named))
 
 
 def data_dir() -> Path:
@@ -57,6 +113,14 @@ def _code_changes() -> dict[str, str]:
 
 
 @functools.cache
+def catalogued_checks() -> dict[str, TableChecks]:
+    """The checks of each file listed in the catalogue with a ``checks:`` entry, by path."""
+    from carebook.fetch import load_sources
+
+    return {source.path: source.checks or TableChecks() for source in load_sources()}
+
+
+@functools.cache
 def _read_cached(relpath: str, numeric: tuple[str, ...]) -> pd.DataFrame:
     path = data_dir() / relpath
     if not path.is_file():
@@ -64,19 +128,179 @@ def _read_cached(relpath: str, numeric: tuple[str, ...]) -> pd.DataFrame:
             f"an official statistics file is missing (run 'carebook fetch' or point CAREBOOK_PUBLIC_DATA at a folder that has it)",
             file=str(path),
         )
+    checks = catalogued_checks().get(relpath)
+    text = csv_text(path.read_bytes(), relpath)
     try:
-        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    except UnicodeDecodeError:
-        frame = pd.read_csv(path, dtype=str, encoding="cp1252", keep_default_na=False)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise InputError(f"not a readable CSV table ({error})", file=str(path)) from None
+        line = re.search(r"line (\d+)", str(error))
+        raise InputError(f"not a readable CSV table ({str(error).strip()})", file=relpath, where=f"line {line[1]}" if line else None) from None
     frame.columns = frame.columns.str.strip()
+    filled = filled_lines(text)
+    lines = line_numbers(filled, len(frame))
+    if lines is not None:
+        check_complete_lines(text, filled, relpath, catalogued=checks is not None)
+    check_columns(frame, [*(checks.required() if checks else []), *numeric], relpath)
     if "new_la_code" in frame:
         frame["new_la_code"] = frame["new_la_code"].replace(_code_changes())
-    suppressed = [_to_numbers(frame, column, relpath) for column in numeric]
+    if checks is not None:
+        check_table(frame, checks, lines, relpath)
+    suppressed = [_to_numbers(frame, column, relpath, lines) for column in numeric]
     frame.attrs["suppressed"] = SuppressedCells(tuple(cell for cells in suppressed for cell in cells))
     frame.attrs["source"] = relpath
     return frame
+
+
+def csv_text(raw: bytes, relpath: str) -> str:
+    """The text of a CSV file (UTF-8, with or without a byte-order mark, else Windows-1252).
+
+    A workbook or other binary file saved under a ``.csv`` name is an ``InputError``.
+    """
+    for signature, kind in BINARY_SIGNATURES.items():
+        if raw.startswith(signature):
+            raise InputError(f"expected a CSV text file; this looks like {kind}: save it as CSV (comma-separated)", file=relpath)
+    if b"\x00" in raw[:65536]:
+        raise InputError("expected a CSV text file; this is a binary file (it holds NUL bytes)", file=relpath)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def filled_lines(text: str) -> pd.Series:
+    """The lines of a file that are not blank, indexed by line number (1 = the header)."""
+    lines = pd.Series(text.split("\n")).str.rstrip("\r")
+    lines.index += 1
+    return lines[lines.str.strip().ne("")]
+
+
+def line_numbers(filled: pd.Series, rows: int) -> np.ndarray | None:
+    """The line each data row is on, or None when a quoted field spans lines (then rows are
+    named by their position instead)."""
+    return filled.index.to_numpy()[1:] if len(filled) == rows + 1 else None
+
+
+def where(lines: np.ndarray | None, row: int) -> str:
+    """``"line 12"`` for a data row (by position), or ``"row 12"`` when lines are not known."""
+    return f"line {lines[row]}" if lines is not None else f"row {row + 2}"
+
+
+def check_complete_lines(text: str, filled: pd.Series, relpath: str, catalogued: bool) -> None:
+    """No line has fewer fields than the header (commas outside quotes are counted); a
+    catalogued file ends with a line break. ``filled`` is ``filled_lines(text)``."""
+    fields = filled.str.replace(r'"[^"]*"', "", regex=True).str.count(",") + 1
+    short = fields.iloc[1:] < fields.iloc[0]
+    if short.any():
+        line = int(short.idxmax())
+        last = " (the last line: the file looks cut short)" if line == filled.index[-1] else ""
+        raise InputError(f"expected {fields.iloc[0]} fields as in the header, found {fields[line]}{last}",
+                         file=relpath, where=f"line {line}")
+    if catalogued and len(filled) > 1 and not text.endswith(("\n", "\r")):
+        raise InputError("expected the file to end with a line break: its last line may be cut short "
+                         "(download it again with 'carebook fetch')", file=relpath, where=f"line {filled.index[-1]}")
+
+
+def check_columns(frame: pd.DataFrame, required: Iterable[str], relpath: str) -> None:
+    """Every required column is in the header; the error lists the missing ones."""
+    missing = [column for column in dict.fromkeys(required) if column not in frame.columns]
+    if not missing:
+        return
+    header = list(frame.columns)
+    hints = [f"{column!r} (did you mean {close[0]!r}?)" if (close := difflib.get_close_matches(column, header, n=1)) else repr(column)
+             for column in missing]  # a few column names
+    separator = next((name for mark, name in ((";", "semicolons"), ("\t", "tabs")) if len(header) == 1 and mark in header[0]), None)
+    note = f"; the header is separated by {separator}: expected commas" if separator else f"; the header has {len(header)} columns"
+    raise InputError(f"expected the column{'s' if len(missing) > 1 else ''} {', '.join(hints)}{note}", file=relpath, where="line 1")
+
+
+def check_table(frame: pd.DataFrame, checks: TableChecks, lines: np.ndarray | None, relpath: str) -> None:
+    """The declared checks of a catalogued table (see ``TableChecks``)."""
+    for column in checks.counts:  # a few columns
+        _check_count(frame, column, lines, relpath)
+    if checks.keys:
+        _check_keys(frame, list(checks.keys), lines, relpath)
+    if checks.periods:
+        _check_periods(frame, checks.periods, lines, relpath)
+    if checks.same_rows_each_period:
+        _check_same_rows(frame, lines, relpath)
+    if checks.min_local_authorities:
+        _check_local_authorities(frame, checks.min_local_authorities, lines, relpath)
+    if checks.every_council:
+        _check_every_council(frame, checks.every_council, relpath)
+
+
+def _numbers(text: pd.Series) -> pd.Series:
+    return pd.to_numeric(text.str.strip().str.replace(",", "", regex=False), errors="coerce")
+
+
+def _check_count(frame: pd.DataFrame, column: str, lines: np.ndarray | None, relpath: str) -> None:
+    values = _numbers(frame[column])
+    negative = (values < 0).to_numpy()
+    if negative.any():
+        row = int(negative.argmax())
+        raise InputError(f"expected a count, rate or share of 0 or more, got {frame[column].iloc[row].strip()}",
+                         file=relpath, where=f"{where(lines, row)}, column {column}")
+
+
+def _check_keys(frame: pd.DataFrame, keys: list[str], lines: np.ndarray | None, relpath: str) -> None:
+    repeated = frame.duplicated(keys, keep=False).to_numpy()
+    if not repeated.any():
+        return
+    first = int(repeated.argmax())
+    same_key = (frame[keys] == frame[keys].iloc[first]).all(axis=1).to_numpy()
+    second = int(np.flatnonzero(same_key)[1])
+    values = ", ".join(f"{key}={frame[key].iloc[first]!r}" for key in keys)
+    identical = frame.iloc[first].equals(frame.iloc[second])
+    what = "the same row twice" if identical else "two rows with different figures for it"
+    raise InputError(
+        f"{where(lines, first)} and {where(lines, second).split()[-1]} both hold {values} ({what}): "
+        f"expected one row for each {', '.join(keys)}",
+        file=relpath, where=f"{where(lines, second)}",
+    )
+
+
+def _check_periods(frame: pd.DataFrame, periods: tuple[int, int], lines: np.ndarray | None, relpath: str) -> None:
+    present = set(frame[TIME_PERIOD].str.strip())
+    missing = [str(year) for year in range(periods[0], periods[1] + 1) if str(year) not in present]
+    if missing:
+        last = f", after {where(lines, len(frame) - 1)}" if len(frame) else ""
+        raise InputError(f"expected every time period from {periods[0]} to {periods[1]}; missing: {', '.join(missing)} "
+                         f"(the file may be cut short{last})", file=relpath, where=TIME_PERIOD)
+
+
+def _check_same_rows(frame: pd.DataFrame, lines: np.ndarray | None, relpath: str) -> None:
+    sizes = frame.groupby(TIME_PERIOD, sort=False).size()
+    if sizes.nunique() > 1:
+        usual = int(sizes.mode().max())
+        odd = sizes[sizes != usual]
+        raise InputError(
+            f"expected the same number of rows in every time period ({usual}); {odd.index[0]} has {int(odd.iloc[0])} "
+            f"(the file may be cut short, its last row is {where(lines, len(frame) - 1)})",
+            file=relpath, where=TIME_PERIOD,
+        )
+
+
+def _check_local_authorities(frame: pd.DataFrame, least: int, lines: np.ndarray | None, relpath: str) -> None:
+    councils = frame[frame["geographic_level"] == LOCAL_AUTHORITY].groupby(TIME_PERIOD).size()
+    councils = councils.reindex(frame[TIME_PERIOD].unique(), fill_value=0)
+    few = councils[councils < least]
+    if not few.empty:
+        raise InputError(
+            f"expected at least {least} local authorities in every time period; {few.index[0]} has {int(few.iloc[0])} "
+            f"(the file may be cut short, its last row is {where(lines, len(frame) - 1)})",
+            file=relpath, where=TIME_PERIOD,
+        )
+
+
+def _check_every_council(frame: pd.DataFrame, spec: CouncilColumn, relpath: str) -> None:
+    registry = _local_authorities()
+    present = set(frame[spec.column].str.strip())
+    missing = registry[~registry[spec.registry].isin(present)]
+    if not missing.empty:
+        shown = ", ".join(f"{code} ({name})" for code, name in zip(missing[spec.registry][:5], missing["la_name"][:5]))
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        raise InputError(f"expected a row for every English council with children's services; missing: {shown}{more} "
+                         "(the file may be cut short)", file=relpath, where=f"column {spec.column}")
 
 
 @dataclass(frozen=True)
@@ -93,10 +317,8 @@ class SuppressedCells:
         return self
 
 
-def _to_numbers(frame: pd.DataFrame, column: str, relpath: str) -> list[tuple[int, str, str]]:
+def _to_numbers(frame: pd.DataFrame, column: str, relpath: str, lines: np.ndarray | None) -> list[tuple[int, str, str]]:
     """Turn one text column into float64 in place; return its suppressed cells."""
-    if column not in frame:
-        raise InputError(f"expected a column named {column!r}; the file has {list(frame.columns)}", file=relpath)
     text = frame[column].str.strip()
     values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
     code = text.str.lower()
@@ -107,7 +329,7 @@ def _to_numbers(frame: pd.DataFrame, column: str, relpath: str) -> list[tuple[in
         raise InputError(
             f"expected a number or a suppression code (c, k, x, z, u, low, or one in brackets), got {text.iloc[row]!r}",
             file=relpath,
-            where=f"row {row + 2}, column {column}",
+            where=f"{where(lines, row)}, column {column}",
         )
     frame[column] = values.astype("float64")
     rows = is_code.to_numpy().nonzero()[0]

@@ -49,9 +49,9 @@ def test_suppressed_cells_follow_a_filter(public_dir):
     assert list(public.suppressed(table[table["la_name"] != "A"])["la_name"]) == ["C"]
 
 
-def test_a_value_that_is_neither_number_nor_code_names_file_row_and_column(public_dir):
+def test_a_value_that_is_neither_number_nor_code_names_file_line_and_column(public_dir):
     write(public_dir, "t.csv", "la_name,number\nA,1\nB,twelve\n")
-    with pytest.raises(InputError, match=r"t\.csv: row 3, column number: expected a number or a suppression code.*'twelve'"):
+    with pytest.raises(InputError, match=r"t\.csv: line 3, column number: expected a number or a suppression code.*'twelve'"):
         public.read("t.csv", numeric=["number"])
 
 
