@@ -123,18 +123,20 @@ def base_from_official(council, params: FlowParams) -> OfficialBase:
 
 def _ro3_spend_gbp(codes: list[str]) -> pd.Series:
     """Looked-after children expenditure (RO3 2024-25) in £ for the given ONS codes (NaN where not given)."""
-    spend = public.read(RO3)  # not-available cells are marked "[x]" in this file
-    text = spend[spend["ONS Code"].isin(codes)].set_index("ONS Code")[RO3_COLUMN].str.replace(",", "", regex=False)
-    return pd.to_numeric(text.where(~text.str.startswith("[")), errors="coerce").reindex(codes) * 1000
+    spend = public.read(RO3, numeric=[RO3_COLUMN])  # not-available cells ("[x]") are NaN; other text is an error
+    return spend.set_index("ONS Code")[RO3_COLUMN].reindex(codes) * 1000
 
 
 def england_cost_per_care_episode() -> float:
     """£ per care episode for England: England RO3 looked-after spend / England children starting care."""
-    spend = public.read(RO3)
-    england = pd.to_numeric(spend.loc[spend["Local authority"] == "ENGLAND", RO3_COLUMN], errors="coerce").sum() * 1000
+    spend = public.read(RO3, numeric=[RO3_COLUMN])
+    england = spend.loc[spend["Local authority"] == "ENGLAND", RO3_COLUMN].sum(min_count=1) * 1000
     cla = public.read(CLA, numeric=["children_count"])
     starting = cla[(cla["geographic_level"] == "National") & (cla["time_period"] == RO3_YEAR)
                    & (cla["population_type"] == CLA_STARTING)]["children_count"].sum()  # fmt: skip
+    if not england > 0 or not starting > 0:
+        raise InputError(f"expected England's looked-after spend (the ENGLAND row, column {RO3_COLUMN!r}) and England's "
+                         f"children starting care in {RO3_YEAR}", file=RO3)
     return float(england / starting)
 
 
