@@ -83,39 +83,43 @@ def slugify(name: str) -> str:
 
 
 def council_files() -> dict[str, Path]:
-    """The council files by slug (file name without ``.yml``), checked against each other.
-
-    Raises ``InputError`` when the folder does not exist, when two files give the same
-    council name or the same members, or when a one-council file takes the name of another
-    English council (its figures would be shown under the wrong name).
-    """
+    """The council files by slug (file name without ``.yml``); InputError when the
+    folder does not exist. Each file is checked against the others when it is loaded
+    (:func:`check_distinct`)."""
     folder = councils_dir()
     if not folder.is_dir():
         how = "CAREBOOK_COUNCILS_DIR" if "CAREBOOK_COUNCILS_DIR" in os.environ else "the default data/councils"
         raise InputError(f"the council files folder does not exist (from {how})", file=str(folder))
-    files = {path.stem: path for path in sorted(folder.glob("*.yml"))}
-    check_distinct(files)
-    return files
+    return {path.stem: path for path in sorted(folder.glob("*.yml"))}
 
 
-def check_distinct(files: dict[str, Path]) -> None:
-    """One file per council: no two files share a name or a member list; no borrowed name."""
+def check_distinct(files: dict[str, Path], chosen: Path) -> None:
+    """One file per council: ``chosen`` shares no name or member list with another file
+    and borrows no other council's name. Conflicts that do not involve ``chosen`` and
+    files that cannot be read are left to the loading of those files, so that one bad
+    file never stops the other councils."""
     seen_names: dict[str, Path] = {}
     seen_members: dict[tuple[str, ...], Path] = {}
     registry = local_authorities()
     names = dict(zip(registry["la_name"].map(slugify), registry["new_la_code"]))
     for path in files.values():  # a handful of council files
-        content = _read_yaml(path)
-        name, members = content.get("name"), _members(path)
+        try:
+            content = _read_yaml(path)
+            members = _members(path)
+        except InputError:
+            if path == chosen:
+                raise
+            continue
+        name = content.get("name")
         if isinstance(name, str) and name.strip():
             first = seen_names.setdefault(slugify(name), path)
-            if first != path:
+            if first != path and chosen in (first, path):
                 raise InputError(
                     f"the council name {name!r} is also the name in {relative(first)}: expected one file per council",
                     file=relative(path), where="name",
                 )
             borrowed = names.get(slugify(name))
-            if len(members) == 1 and borrowed is not None and borrowed != members[0]:
+            if path == chosen and len(members) == 1 and borrowed is not None and borrowed != members[0]:
                 raise InputError(
                     f"the name {name!r} is the council {borrowed}, but members lists {members[0]}: "
                     "expected the name of the member council (or a name that is no other council's)",
@@ -123,7 +127,7 @@ def check_distinct(files: dict[str, Path]) -> None:
                 )
         if members:
             first = seen_members.setdefault(tuple(sorted(map(str, members))), path)
-            if first != path:
+            if first != path and chosen in (first, path):
                 raise InputError(
                     f"the members {', '.join(map(str, members))} are also the members in {relative(first)}: "
                     "expected one file per council",
@@ -140,11 +144,10 @@ def load_council(ref: str) -> Council:
     match = registry[(registry["new_la_code"] == ref.upper()) | (registry["la_name"].map(slugify) == slugify(ref))]
     if match.empty:
         raise InputError(_unknown_council_message(ref, files, registry), where="council")
-    code = match["new_la_code"].iloc[0]
-    for path in files.values():
-        if _members(path) == [code]:
+    code, name = match["new_la_code"].iloc[0], match["la_name"].iloc[0]
+    for path in files.values():  # a handful of council files
+        if _readable_members(path, named=path.stem == slugify(name)) == [code]:
             return _from_file(path)
-    name = match["la_name"].iloc[0]
     return _complete(CouncilFile(name=name, members=[code]), slug=slugify(name), source=None)
 
 
@@ -216,12 +219,24 @@ def _parse_yaml(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
     return content
 
 
+def _readable_members(path: Path, named: bool) -> list[str]:
+    """The members of a council file; [] for a file that cannot be read, unless the file
+    is ``named`` after the council looked for (its error is then that council's)."""
+    try:
+        return _members(path)
+    except InputError:
+        if named:
+            raise
+        return []
+
+
 def _members(path: Path) -> list[str]:
     members = _read_yaml(path).get("members")
     return members if isinstance(members, list) else []
 
 
 def _from_file(path: Path) -> Council:
+    check_distinct(council_files(), path)
     content = _read_yaml(path)
     _reject_booleans_as_numbers(content, path)
     try:

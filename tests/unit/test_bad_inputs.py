@@ -342,10 +342,21 @@ def test_two_files_with_the_same_name_name_both(councils_dir):
 def test_two_files_with_the_same_members_name_both(councils_dir):
     (councils_dir / "rotherham.yml").write_text(ROTHERHAM, encoding="utf-8")
     (councils_dir / "rotherham-mst.yml").write_text("name: Rotherham MST\nmembers: [E08000018]\n", encoding="utf-8")
-    with pytest.raises(InputError) as error:
-        load_council("Leeds")
-    assert str(error.value) == (f"{councils_dir / 'rotherham.yml'}: members: the members E08000018 are also the members "
-                                f"in {councils_dir / 'rotherham-mst.yml'}: expected one file per council")
+    for ref in ("rotherham", "rotherham-mst"):  # both files are refused; other councils still load
+        with pytest.raises(InputError) as error:
+            load_council(ref)
+        assert str(error.value) == (f"{councils_dir / 'rotherham.yml'}: members: the members E08000018 are also the "
+                                    f"members in {councils_dir / 'rotherham-mst.yml'}: expected one file per council")
+    assert load_council("Leeds").codes == ["E08000035"]
+
+
+def test_a_broken_council_file_does_not_stop_the_others(councils_dir):
+    (councils_dir / "rotherham.yml").write_text(ROTHERHAM, encoding="utf-8")
+    (councils_dir / "broken.yml").write_text("name: Broken\nmembers: [E08000035\n", encoding="utf-8")
+    assert load_council("rotherham").codes == ["E08000018"]
+    assert load_council("E08000016").name == "Barnsley"
+    with pytest.raises(InputError, match="not valid YAML"):
+        load_council("broken")
 
 
 def test_a_missing_councils_folder_is_named(monkeypatch, tmp_path):
