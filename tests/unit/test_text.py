@@ -83,3 +83,14 @@ def test_toc_and_pdf_title_are_safe(hostile_run):
     assert title.startswith(r"<script>alert(1)</script> \& \$x\$ *y* \_z\_ \{a\} \textasciitilde{} "
                             r"\textasciicircum{} \textbackslash{} \%: commissioning")
     assert not re.search(r"(?<!\\)[&%$#_{}]", title.replace("{}", ""))
+
+
+def test_theme_titles_are_escaped_for_the_html():
+    from markupsafe import Markup
+
+    from carebook.sphinx_titles import escape_titles
+
+    context = {"pagetitle": "<script>alert(1)</script> & co", "root_title": "carebook", "title": Markup("<b>x</b>")}
+    escape_titles(None, "page", "page.html", context, None)
+    assert context["pagetitle"] == "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"
+    assert context["root_title"] == "carebook" and context["title"] == "<b>x</b>"  # HTML already: left alone
