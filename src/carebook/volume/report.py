@@ -118,13 +118,18 @@ def hidden_groups(table: pd.DataFrame, count_column: str = "children", threshold
     return small | pd.Series(merged["hidden"].fillna(False).to_numpy(dtype=bool), index=table.index)
 
 
+KEY_COLUMNS = ("age_at_entry", "journey_year")
+"""Columns that name a row (kept when its figures are blanked)."""
+
+
 def hide_small_groups(
     table: pd.DataFrame, count_column: str = "children", threshold: int = DEFAULT_THRESHOLD
 ) -> pd.DataFrame:
     """A results table with every figure of a row hidden by :func:`hidden_groups` blanked
     (NaN) and a ``suppressed`` column (bool) saying which rows."""
     small = hidden_groups(table, count_column, threshold)
-    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])]
+    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])
+               and not pd.api.types.is_bool_dtype(table[c]) and c not in KEY_COLUMNS]
     hidden = table.copy()
     hidden[numeric] = hidden[numeric].astype(float).mask(small, np.nan)
     return hidden.assign(suppressed=small.to_numpy())

@@ -38,3 +38,16 @@ def test_the_funnel_chart_and_summary_withhold_what_the_table_hides():
     chart = charts.funnel_chart(published).to_dict()
     values = [row["children_a_year"] for rows in chart["datasets"].values() for row in rows]
     assert values[0] == 16.0 and all(v is None or math.isnan(v) for v in values[1:])
+
+
+def test_hidden_rows_keep_their_keys_and_the_mix_chart_draws():
+    mix = pd.DataFrame({"age_at_entry": [11, 11, 12, 12, -1, -1], "children": [6, 6, 2, 2, 8, 8],
+                        "sf_group": ["F", "R"] * 3, "care_days": [300.0, 100.0, 50.0, 10.0, 350.0, 110.0],
+                        "share": [0.75, 0.25, 0.83, 0.17, 0.76, 0.24]})
+    hidden = report.hide_small_groups(mix)
+    assert hidden["age_at_entry"].tolist() == [11, 11, 12, 12, -1, -1]
+    # age 12 (2 children) is small, and 8 - 6 would give it back: age 11 goes too
+    assert hidden["suppressed"].tolist() == [True, True, True, True, False, False]
+    data = charts.placement_mix_chart(hidden).to_dict()
+    rows = [row for rows in data["datasets"].values() for row in rows]
+    assert {row["age"] for row in rows} == {"All ages"}
