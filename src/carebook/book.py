@@ -22,6 +22,7 @@ from carebook import charts, runner
 from carebook.errors import InputError
 from carebook.notebook import markdown_table
 from carebook.paths import REFERENCE, ROOT, relative, site
+from carebook.text import latex_escape, markdown_literal, one_line
 
 SOURCES = ("_config.yml", "_toc.yml", "book/intro.md", "book/method.md", "book/data_sources.md", "book/_static", "book/latex")
 """The book's hand-written sources, copied into a site that is not the repository."""
@@ -145,7 +146,7 @@ def sources_page() -> str:
 
     sources = pd.DataFrame([s.model_dump() for s in load_sources()])
     table = pd.DataFrame({
-        "File": "`" + sources["path"] + "`",
+        "File": "`" + sources["path"].str.replace("`", "'") + "`",
         "What it holds": sources["title"],
         "Publisher": sources["publisher"],
         "Years": sources["years"],
@@ -157,13 +158,15 @@ def sources_page() -> str:
         "Every file the analyses read from the official statistics folder, with its publisher and "
         "licence. `carebook fetch --list` prints the same catalogue with download addresses.",
         "",
-        markdown_table(table, caption="Official statistics read by carebook", name="sources-catalogue"),
+        markdown_table(table, caption="Official statistics read by carebook", name="sources-catalogue", markup=frozenset({"File"})),
     ])
 
 
 def landing_page(run: CouncilRun) -> str:
-    """A council's landing page: its key figures and links to its analyses."""
-    lines = [f"# {run.name}", ""]
+    """A council's landing page: its key figures and links to its analyses. The council's
+    name and any error message are shown literally (:func:`carebook.text.markdown_literal`)."""
+    name = markdown_literal(run.name)
+    lines = [f"# {name}", ""]
     figures = pd.DataFrame(runner.headlines(run.slug))
     if not figures.empty:
         figures = figures[figures["notebook"].isin(run.ok)]
@@ -174,22 +177,24 @@ def landing_page(run: CouncilRun) -> str:
             "Figure": figures["label"],
             "Value": figures["text"],
         })
-        lines += ["## Key figures", "", markdown_table(table, caption=f"Key figures for {run.name}", name=f"{run.slug}-key-figures"), ""]
+        lines += ["## Key figures", "", markdown_table(table, caption=f"Key figures for {name}", name=f"{run.slug}-key-figures"), ""]
     if run.ok:
         lines += ["## Analyses", ""] + [f"- {{doc}}`{ANALYSIS_TITLES.get(n, n)} <{n}>`" for n in run.ok] + [""]
     for notebook, error in run.failed:
         lines += [":::{warning}", f"The {ANALYSIS_TITLES.get(notebook, notebook).lower()} analysis did not complete for "
-                  f"{run.name}: {error or 'see the run manifest'}. Its executed notebook, with the error, is kept "
-                  f"in `book/councils/{run.slug}/{notebook}.ipynb`.", ":::", ""]
+                  f"{name}: {markdown_literal(error) if error else 'see the run manifest'}. Its executed notebook, "
+                  f"with the error, is kept in {markdown_literal(f'book/councils/{run.slug}/{notebook}.ipynb')}.",
+                  ":::", ""]
     return "\n".join(lines)
 
 
 def councils_page(runs: Sequence[CouncilRun]) -> str:
-    """The councils that were run, side by side: one table of key figures per analysis."""
+    """The councils that were run, side by side: one table of key figures per analysis. Each
+    council's name (shown literally) links to its landing page."""
     lines = ["# Councils at a glance", "", "The councils in this edition of the book and their key figures, "
              "one table per analysis. Each council's name links to its own pages.", ""]
     figures = pd.DataFrame([
-        {**f, "council": f"{{doc}}`{run.name} <../councils/{run.slug}/index>`"}
+        {**f, "council": f"[{markdown_literal(run.name)}](../councils/{run.slug}/index.md)"}
         for run in runs for f in runner.headlines(run.slug) if f["notebook"] in run.ok
     ])
     for notebook in runner.NOTEBOOK_ORDER:
@@ -199,11 +204,13 @@ def councils_page(runs: Sequence[CouncilRun]) -> str:
         table = rows.pivot_table(index="council", columns="label", values="text", aggfunc="first", sort=False)
         table = table[list(dict.fromkeys(rows["label"]))].fillna("—").reset_index().rename(columns={"council": "Council"})
         title = ANALYSIS_TITLES[notebook]
-        lines += [f"## {title}", "", markdown_table(table, caption=f"{title}: key figures by council", name=f"councils-{notebook}"), ""]
+        lines += [f"## {title}", "", markdown_table(table, caption=f"{title}: key figures by council", name=f"councils-{notebook}",
+                                                   markup=frozenset({"Council"})), ""]
     failed = [(r.name, n) for r in runs for n, _ in r.failed]
     if failed:
         lines += [":::{warning}", "Analyses that did not complete in this run: "
-                  + "; ".join(f"{name} ({ANALYSIS_TITLES.get(n, n).lower()})" for name, n in failed) + ".", ":::", ""]
+                  + "; ".join(f"{markdown_literal(name)} ({ANALYSIS_TITLES.get(n, n).lower()})" for name, n in failed)
+                  + ".", ":::", ""]
     return "\n".join(lines)
 
 
@@ -250,11 +257,13 @@ def council_toc(run: CouncilRun) -> dict:
 
 
 def council_config(run: CouncilRun) -> dict:
-    """The book configuration of a council's PDF: its name on the title page."""
+    """The book configuration of a council's PDF: its name on the title page (LaTeX-escaped:
+    Sphinx writes the title into ``\\title{}`` as LaTeX)."""
     config = yaml.safe_load((site() / "_config.yml").read_text(encoding="utf-8"))
-    config["title"] = f"{run.name}: commissioning children's placements"
+    title = f"{one_line(run.name)}: commissioning children's placements"
+    config["title"] = title
     config["author"] = "carebook"
-    config["latex"]["latex_documents"] = {"targetname": f"{run.slug}.tex"}
+    config["latex"]["latex_documents"] = {"targetname": f"{run.slug}.tex", "title": latex_escape(title)}
     return config
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import base64
 import itertools
-import json
 import os
 import uuid
 from typing import Any
 
 import altair as alt
 import vl_convert
+
+from carebook.text import script_json
 
 RENDERER = "carebook"
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
@@ -32,11 +33,14 @@ def pdf_wanted() -> bool:
 
 
 def mime_bundle(spec: dict[str, Any], **_: Any) -> dict[str, str]:
-    """The display data of a chart: an HTML div + vegaEmbed call, and a PDF where wanted."""
+    """The display data of a chart: an HTML div + vegaEmbed call, and a PDF where wanted.
+
+    The spec is written into the page as script-safe JSON (:func:`carebook.text.script_json`):
+    a name such as ``</script>`` in the chart's data or titles stays data."""
     element = f"carebook-chart-{uuid.uuid4().hex[:8]}-{next(_ids)}"
     html = (
         f'<div id="{element}" class="carebook-chart"></div>\n<script type="text/javascript">'
-        f'(function(){{var spec={json.dumps(spec)};'
+        f'(function(){{var spec={script_json(spec)};'
         f'function show(){{vegaEmbed("#{element}", spec, {{"actions": false, "renderer": "svg"}})'
         f'.catch(function(e){{console.error(e);}});}}'
         f'if (window.vegaEmbed) {{show();}} else {{window.addEventListener("load", show);}}}})();</script>'

@@ -143,3 +143,103 @@ def suppression_note(table: pd.DataFrame | pd.Series) -> str:
         return f"{rule}: {hidden}."
     return (f"{rule}: {hidden}, and {secondary} further cell{'s' if secondary != 1 else ''} "
             f"so that they cannot be worked out from the totals.")
+
+
+def small(values: pd.Series | pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.Series | pd.DataFrame:
+    """True where a count of children is 1 to ``threshold - 1`` (primary suppression); False
+    for zeros and missing values. Fractional counts (e.g. averages) of 1 to under
+    ``threshold`` count as small too."""
+    numbers = values.apply(pd.to_numeric, errors="coerce") if isinstance(values, pd.DataFrame) \
+        else pd.to_numeric(values, errors="coerce")
+    return (numbers >= 1) & (numbers < threshold)
+
+
+def hidden_with_total(counts: pd.Series, is_total: pd.Series | np.ndarray, groups: pd.Series | None = None,
+                      threshold: int = DEFAULT_THRESHOLD) -> pd.Series:
+    """Which rows of a long list of counts to hide when each group of rows carries its own
+    total row (``is_total``): the small counts and, where a group would have exactly one
+    hidden count, its next smallest (or the total) so that no count can be worked out by
+    subtraction. ``groups`` labels the rows of each group (all one group when None)."""
+    is_total = pd.Series(np.asarray(is_total, dtype=bool), index=counts.index)
+    groups = pd.Series(0, index=counts.index) if groups is None else groups
+    hidden = pd.Series(False, index=counts.index)
+    for _, rows in counts.groupby(groups, sort=False).groups.items():  # one iteration per group
+        parts = counts.loc[rows][~is_total.loc[rows]]
+        if parts.empty:
+            continue
+        mask = suppression_mask(parts.round().astype("int64").reset_index(drop=True).to_frame("n"),
+                                threshold, total_row=True, total_column=False)["n"]
+        hidden.loc[parts.index] = mask.iloc[:-1].to_numpy()
+        hidden.loc[[r for r in rows if is_total.loc[r]]] = bool(mask.iloc[-1])
+    return hidden
+
+
+class Disclosure:
+    """The disclosure control of one page: which cells of child-level counts are hidden.
+
+    Every table, sentence, chart and results file of a page asks the same object, so a
+    count hidden in one table (say in-house residential places, hidden as a small count or
+    to protect one) is hidden wherever else it would appear: as "own places" beside
+    the table, in a gap worked out from it, in a chart or a results file. Cells are named
+    by a quantity and its keys, e.g. ``("provision", "residential", "in_house")``.
+    """
+
+    def __init__(self, threshold: int = DEFAULT_THRESHOLD):
+        if threshold < 1:
+            raise InputError(f"expected a suppression threshold of 1 or more, got {threshold}",
+                             where="disclosure.threshold")
+        self.threshold = int(threshold)
+        self._hidden: set[tuple[str, ...]] = set()
+
+    def hide(self, quantity: str, *keys: object) -> None:
+        """Record that the cell ``(quantity, *keys)`` is hidden on this page."""
+        self._hidden.add((quantity, *map(str, keys)))
+
+    def is_hidden(self, quantity: str, *keys: object) -> bool:
+        """Whether the cell ``(quantity, *keys)`` is hidden somewhere on this page."""
+        return (quantity, *map(str, keys)) in self._hidden
+
+    def hidden_rows(self, frame: pd.DataFrame, quantity: str, keys: list[str]) -> pd.Series:
+        """True for the rows of ``frame`` whose ``keys`` columns name a hidden cell of ``quantity``."""
+        names = frame[keys].astype("string").apply(tuple, axis=1) if len(frame) else pd.Series(dtype=object)
+        return names.map(lambda key: self.is_hidden(quantity, *key)).astype(bool).reindex(frame.index, fill_value=False)
+
+    def table(self, counts: pd.DataFrame, quantity: str, *, total_row: bool = True,
+              total_column: bool = True) -> pd.DataFrame:
+        """:func:`suppress_table` of ``counts`` (rows and columns named by their keys), with
+        every hidden cell recorded as ``(quantity, row, column)``."""
+        shown = suppress_table(counts, self.threshold, total_row=total_row, total_column=total_column)
+        hidden = shown.eq(SUPPRESSED).stack()
+        for row, column in hidden[hidden].index:  # one iteration per hidden cell (a handful)
+            self.hide(quantity, row, column)
+        return shown
+
+    def count_text(self, value: float | None, quantity: str | None = None, *keys: object) -> str:
+        """A count of children for a sentence: ``"fewer than 5"`` when it is small, ``"c"``
+        when its cell is hidden elsewhere on the page (to protect a small one), else the
+        number (``"1,234"``)."""
+        if value is None or value != value:
+            return "not published"
+        if 1 <= value < self.threshold:
+            return f"fewer than {self.threshold}"
+        return SUPPRESSED if quantity is not None and self.is_hidden(quantity, *keys) else f"{value:,.0f}"
+
+    def withhold(self, frame: pd.DataFrame, hidden: pd.Series, columns: list[str] | None = None) -> pd.DataFrame:
+        """``frame`` with ``columns`` (default: every numeric column) blanked (NaN) in the
+        ``hidden`` rows, and a ``suppressed`` column (True where blanked, or blanked before)."""
+        columns = columns if columns is not None else [
+            c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
+            and not pd.api.types.is_bool_dtype(frame[c])]
+        hidden = hidden.reindex(frame.index, fill_value=False).astype(bool)
+        out = frame.copy()
+        out[columns] = out[columns].astype("float64").mask(hidden, axis=0)
+        before = out["suppressed"].fillna(False).astype(bool) if "suppressed" in out else False
+        return out.assign(suppressed=hidden | before)
+
+    def counts(self, frame: pd.DataFrame, count_columns: list[str], columns: list[str] | None = None) -> pd.DataFrame:
+        """``frame`` with every row whose ``count_columns`` hold a small count blanked
+        (:meth:`withhold`): the last gate of a results file or a chart's data."""
+        present = [c for c in count_columns if c in frame]
+        if not present:
+            return frame
+        return self.withhold(frame, small(frame[present], self.threshold).any(axis=1), columns)

@@ -18,7 +18,9 @@ from IPython.display import Markdown, display
 from myst_nb import glue as _glue
 
 from carebook import charts
+from carebook.disclosure import Disclosure
 from carebook.params import Council, load_council
+from carebook.text import markdown_literal, one_line
 
 HEADLINES = "headlines_{notebook}.json"
 """Each notebook records its landing-page figures in its own file (notebooks run in parallel)."""
@@ -46,20 +48,24 @@ def gbp_millions(value: float) -> str:
 
 
 def markdown_table(frame: pd.DataFrame, caption: str | None = None, name: str | None = None,
-                   right: frozenset[str] = frozenset()) -> str:
+                   right: frozenset[str] = frozenset(), markup: frozenset[str] = frozenset()) -> str:
     """A DataFrame as a MyST table (a real table in both the HTML and the PDF).
 
-    Cells are printed as they are: format numbers before (``page.table`` does); columns in
-    ``right`` (the numeric ones) are right-aligned. In the PDF, numeric columns keep their
-    natural width (a number never wraps or spills into the next column) and text columns
-    share the rest of the line.
+    Cells and headings are shown literally (:func:`carebook.text.markdown_literal`: a cell
+    holding ``<b>``, ``$x$`` or ``*y*`` shows those characters), except in the columns named
+    in ``markup``, whose cells are MyST written by the code (links, code spans). Format
+    numbers before (``page.table`` does); columns in ``right`` (the numeric ones) are
+    right-aligned. In the PDF, numeric columns keep their natural width (a number never
+    wraps or spills into the next column) and text columns share the rest of the line.
+    ``caption`` is MyST: pass data in it through ``markdown_literal``.
     """
-    def cell(value: Any) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
+    def cell(value: Any, column: Any) -> str:
+        return one_line(value).replace("|", "\\|") if column in markup else markdown_literal(value)
 
-    header = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
+    header = "| " + " | ".join(markdown_literal(c) for c in frame.columns) + " |"
     rule = "|" + "|".join("---:" if c in right else ":---" for c in frame.columns) + "|"
-    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.astype(object).itertuples(index=False)]
+    rows = ["| " + " | ".join(cell(v, c) for v, c in zip(row, frame.columns)) + " |"
+            for row in frame.astype(object).itertuples(index=False)]
     body = "\n".join([header, rule, *rows])
     layout = f"```{{tabularcolumns}} {''.join('r' if c in right else 'L' for c in frame.columns)}\n```\n\n" if right else ""
     if caption is None and name is None:
@@ -111,6 +117,14 @@ class Page:
         self.results_dir = Path(results_dir)
         self.results_dir.mkdir(parents=True, exist_ok=True)
         self._tables = 0
+        self.disclosure = Disclosure(self.council.sufficiency.suppression_threshold)
+        """The page's suppressed cells: every child-level table, sentence, chart and results file asks it."""
+
+    def literal(self, text: str) -> str:
+        """MyST written by the code with the council's name (from its council file) shown
+        literally: a name such as ``<b>*x*</b>`` cannot become HTML or emphasis."""
+        name = self.council.name
+        return text.replace(name, markdown_literal(name)) if name else text
 
     def glue(self, key: str, value: Any, fmt: Format = "{:,.0f}", headline: str | None = None) -> str:
         """Glue ``value`` formatted with ``fmt`` (a format string or a function such as
@@ -143,19 +157,26 @@ class Page:
         numeric = frozenset(c for c in source.columns if pd.api.types.is_numeric_dtype(source[c]))
         self._tables += 1
         name = f"{self.council.slug}-{self.notebook}-table-{self._tables}" if caption else None
-        content = Markdown(markdown_table(formatted(source, formats), caption, name, right=numeric))
+        content = Markdown(markdown_table(formatted(source, formats), self.literal(caption) if caption else caption,
+                                          name, right=numeric))
         if key:
             _glue(key, content, display=False)
         else:
             display(content)
 
     def notice(self, text: str, kind: str = "warning") -> None:
-        """A prominent admonition (``warning``, ``note``, ``important``...)."""
-        display(Markdown(f":::{{{kind}}}\n{text}\n:::\n"))
+        """A prominent admonition (``warning``, ``note``, ``important``...). ``text`` is MyST:
+        the council's name in it is shown literally; pass other data through
+        :func:`carebook.text.markdown_literal`."""
+        display(Markdown(f":::{{{kind}}}\n{self.literal(text)}\n:::\n"))
 
-    def save(self, name: str, obj: Any) -> None:
-        """Write a tidy result: ``results/<name>.csv`` for a DataFrame, ``.json`` otherwise."""
+    def save(self, name: str, obj: Any, counts: list[str] | None = None) -> None:
+        """Write a tidy result: ``results/<name>.csv`` for a DataFrame, ``.json`` otherwise.
+
+        ``counts`` names the columns of a DataFrame that count children from child-level data:
+        every row with a small count there is blanked by the page's :attr:`disclosure`."""
         if isinstance(obj, pd.DataFrame):
+            obj = self.disclosure.counts(obj, counts) if counts else obj
             obj.to_csv(self.results_dir / f"{name}.csv", index=False)
         else:
             (self.results_dir / f"{name}.json").write_text(json.dumps(obj, indent=1, default=_plain_number))

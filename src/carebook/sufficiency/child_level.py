@@ -20,10 +20,11 @@ import numpy as np
 import pandas as pd
 
 from carebook.charts import PALETTE
-from carebook.disclosure import suppress_table, suppression_mask
+from carebook.disclosure import SUPPRESSED, Disclosure, small, suppress_table, suppression_mask
 from carebook.errors import InputError
 from carebook.sufficiency import distance, forecast, snapshot
 from carebook.sufficiency.params import SufficiencyParams
+from carebook.text import markdown_literal
 
 if TYPE_CHECKING:
     from carebook.params import Council
@@ -151,21 +152,63 @@ def analyse(council: "Council", extract: "Extract") -> ChildLevelSufficiency:
     )
 
 
+# --- the page's suppressed cells ------------------------------------------------------------
+
+
+def provision_counts(result: ChildLevelSufficiency) -> pd.DataFrame:
+    """Children by placement group (rows: fostering, residential, semi_independence) and
+    provision (columns: in_house, external) on the snapshot date."""
+    return (result.provision.pivot(index="placement_group", columns="provision", values="children")
+            .reindex(index=list(snapshot.PROVISION_GROUPS), columns=["in_house", "external"]).fillna(0))
+
+
+def distance_counts(result: ChildLevelSufficiency) -> pd.DataFrame:
+    """Children by placement group and distance (within / over 20 miles, unknown) on the snapshot date."""
+    table = result.within_20[result.within_20["placement_group"] != distance.ALL]
+    return table.set_index(table["placement_group"].astype("string"))[["within_20_miles", "over_20_miles", "unknown"]]
+
+
+def disclosure_of(result: ChildLevelSufficiency, disclosure: Disclosure | None = None) -> Disclosure:
+    """The page's disclosure control with the section's hidden cells recorded: provision
+    ``("provision", group, in_house|external|Total)`` and distance ``("distance", group|Total, column)``.
+    Every other table, sentence, chart and results file of the section asks it."""
+    disclosure = disclosure or Disclosure(result.threshold)
+    disclosure.table(provision_counts(result), "provision")
+    disclosure.table(distance_counts(result), "distance")
+    return disclosure
+
+
+def own_places_from_data(params: SufficiencyParams) -> dict[str, bool]:
+    """Per group, whether its own places are the in-house placements in use (a count of
+    children from the 903 data) rather than a figure in the council's parameters."""
+    given = {"fostering": params.capacity_in_house_fostering_places,
+             "residential": params.capacity_in_house_residential_places,
+             "semi_independence": params.capacity_in_house_semi_independence_places}
+    return {group: value is None for group, value in given.items()}
+
+
+def hidden_own_places(params: SufficiencyParams, disclosure: Disclosure) -> list[str]:
+    """The groups whose own places must not be shown: counted from the 903 data, and that
+    count (in-house children) hidden in the provision table."""
+    return [g for g, from_data in own_places_from_data(params).items()
+            if from_data and disclosure.is_hidden("provision", g, "in_house")]
+
+
 # --- tables for readers (suppressed) -------------------------------------------------------
 
 
-def provision_display(result: ChildLevelSufficiency) -> pd.DataFrame:
+def provision_display(result: ChildLevelSufficiency, disclosure: Disclosure | None = None) -> pd.DataFrame:
     """In-house vs external by group as the strategy prints it: children and share, small
     counts suppressed (a suppressed count's share is suppressed too)."""
-    counts = (result.provision.pivot(index="placement_group", columns="provision", values="children")
-              .reindex(index=list(snapshot.PROVISION_GROUPS), columns=["in_house", "external"]))
+    counts = provision_counts(result)
+    shown = disclosure_of(result, disclosure).table(counts, "provision")
+    shown = shown.rename(index=GROUP_LABELS, columns=PROVISION_LABELS)
     counts.index = counts.index.map(GROUP_LABELS)
-    shown = suppress_table(counts.rename(columns=PROVISION_LABELS), result.threshold, total_row=True)
     shares = counts.div(counts.sum(axis=1).where(lambda s: s > 0), axis=0)
     for key, label in PROVISION_LABELS.items():
         text = shares[key].map(lambda v: "" if v != v else f"{v:.0%}")
         shown.insert(shown.columns.get_loc(label) + 1, f"{label} share",
-                     text.reindex(shown.index).fillna("").mask(shown[label] == "c", "c"))
+                     text.reindex(shown.index).fillna("").mask(shown[label] == SUPPRESSED, SUPPRESSED))
     return shown.rename_axis("Placement group").reset_index()
 
 
@@ -178,16 +221,12 @@ def crosstab_display(table: pd.DataFrame, column: str, labels: dict[str, str], t
     return suppress_table(wide, threshold).rename_axis("Provision").reset_index()
 
 
-def within_20_display(result: ChildLevelSufficiency) -> pd.DataFrame:
+def within_20_display(result: ChildLevelSufficiency, disclosure: Disclosure | None = None) -> pd.DataFrame:
     """Share within 20 miles by group against target, with unknown distances counted."""
     table = result.within_20
-    counts = table.set_index(table["placement_group"].map(GROUP_LABELS))[
-        ["within_20_miles", "over_20_miles", "unknown"]]
-    groups = counts.iloc[:-1]  # the "all" row becomes the suppressed table's total row
-    shown = suppress_table(groups.rename(columns={"within_20_miles": "Within 20 miles",
-                                                  "over_20_miles": "Over 20 miles", "unknown": "Unknown"}),
-                           result.threshold, total_column=True)
-    shown = shown.rename(index={"Total": GROUP_LABELS["all"]})
+    shown = disclosure_of(result, disclosure).table(distance_counts(result), "distance")
+    shown = shown.rename(index={**GROUP_LABELS, "Total": GROUP_LABELS["all"]}).rename(columns={
+        "within_20_miles": "Within 20 miles", "over_20_miles": "Over 20 miles", "unknown": "Unknown"})
     share = table.set_index(table["placement_group"].map(GROUP_LABELS))["share_within_20_miles"]
     target = table.set_index(table["placement_group"].map(GROUP_LABELS))["target_within_20_miles"]
     hidden = shown[["Within 20 miles", "Over 20 miles"]].eq("c").any(axis=1)
@@ -196,19 +235,40 @@ def within_20_display(result: ChildLevelSufficiency) -> pd.DataFrame:
     return shown.rename_axis("Placement group").reset_index()
 
 
-def gap_display(result: ChildLevelSufficiency, scenario: str = "current") -> pd.DataFrame:
-    """Projected demand against own places and the gap to buy, at each 31 March."""
-    table = result.gap[result.gap["scenario"] == scenario]
+GAP_FROM_OWN_PLACES = ["own_places", "gap", "gap_lower", "gap_upper", "local_gap",
+                       "external_cost_gbp_per_year", "extra_own_cost_gbp_per_year"]
+"""Columns of the gap worked out from own places: hidden with them."""
+
+
+def gap_withheld(result: ChildLevelSufficiency, params: SufficiencyParams,
+                 disclosure: Disclosure | None = None) -> pd.DataFrame:
+    """The gap table with own places, and every figure worked out from them, blanked for the
+    groups whose own places are a hidden count of children (:func:`hidden_own_places`)."""
+    hidden = result.gap["placement_group"].isin(hidden_own_places(params, disclosure_of(result, disclosure)))
+    return (disclosure or Disclosure(result.threshold)).withhold(result.gap, hidden, GAP_FROM_OWN_PLACES)
+
+
+def _whole(values: pd.Series, fmt: str = "{:,.0f}") -> pd.Series:
+    """Numbers as text, blanks as "c" (a hidden figure)."""
+    return values.map(lambda v: SUPPRESSED if v != v else fmt.format(v))
+
+
+def gap_display(result: ChildLevelSufficiency, scenario: str = "current",
+                disclosure: Disclosure | None = None, params: SufficiencyParams | None = None) -> pd.DataFrame:
+    """Projected demand against own places and the gap to buy, at each 31 March; own places
+    that are a hidden count of children, and the gaps worked out from them, show as "c"."""
+    gap = gap_withheld(result, params, disclosure) if params is not None else result.gap
+    table = gap[gap["scenario"] == scenario]
     return pd.DataFrame({
         "31 March": table["date"].dt.year.astype("string"),
         "Placement group": table["placement_group"].map(GROUP_LABELS),
         "Demand (children)": table["demand"].round().astype("int64"),
         "Band": (table["demand_lower"].round().astype("int64").astype("string") + "–"
                  + table["demand_upper"].round().astype("int64").astype("string")),
-        "Own places": table["own_places"].round().astype("int64"),
-        "To buy": table["gap"].round().astype("int64"),
-        "To buy within 20 miles": table["local_gap"].round().astype("int64"),
-        "External cost (£ a year)": table["external_cost_gbp_per_year"].round(-3),
+        "Own places": _whole(table["own_places"].round()),
+        "To buy": _whole(table["gap"].round()),
+        "To buy within 20 miles": _whole(table["local_gap"].round()),
+        "External cost (£ a year)": _whole(table["external_cost_gbp_per_year"].round(-3)),
     }).reset_index(drop=True)
 
 
@@ -216,7 +276,7 @@ def show_in_house_scenario(page: Any, result: ChildLevelSufficiency) -> None:
     """Show the gap under the council's in-house fostering target (only when it has one)."""
     if page.council.sufficiency.target_fostering_in_house is None:
         return
-    page.table(gap_display(result, scenario="in_house_target"),
+    page.table(gap_display(result, "in_house_target", page.disclosure, page.council.sufficiency),
                caption="The same with in-house fostering growing to the council's target share")
 
 
@@ -231,8 +291,12 @@ def forecast_age_display(result: ChildLevelSufficiency) -> pd.DataFrame:
     return wide.assign(Total=wide.sum(axis=1)).rename_axis("Placement group").rename_axis(columns=None).reset_index()
 
 
-def capacity_display(params: SufficiencyParams, capacity: pd.Series) -> pd.DataFrame:
-    """The council's own places per group and where each figure comes from."""
+def capacity_display(params: SufficiencyParams, capacity: pd.Series,
+                     disclosure: Disclosure | None = None) -> pd.DataFrame:
+    """The council's own places per group and where each figure comes from. Places counted
+    from the 903 data (in-house children) show "c" where the provision table hides that
+    count (pass the page's ``disclosure``, after :func:`disclosure_of`)."""
+    hidden = set(hidden_own_places(params, disclosure)) if disclosure is not None else set()
     given = {
         "fostering": params.capacity_in_house_fostering_places,
         "residential": params.capacity_in_house_residential_places,
@@ -242,7 +306,7 @@ def capacity_display(params: SufficiencyParams, capacity: pd.Series) -> pd.DataF
              "semi_independence": params.capacity_in_house_semi_independence_homes}
     return pd.DataFrame({
         "Placement group": [GROUP_LABELS[g] for g in snapshot.PROVISION_GROUPS],
-        "Own places": [int(round(capacity[g])) for g in snapshot.PROVISION_GROUPS],
+        "Own places": [SUPPRESSED if g in hidden else f"{capacity[g]:,.0f}" for g in snapshot.PROVISION_GROUPS],
         "Of which block contract": [params.capacity_block_contract_residential_places if g == "residential" else 0
                                     for g in snapshot.PROVISION_GROUPS],
         "Homes": ["" if homes.get(g) is None else str(homes[g]) for g in snapshot.PROVISION_GROUPS],
@@ -251,19 +315,26 @@ def capacity_display(params: SufficiencyParams, capacity: pd.Series) -> pd.DataF
     })
 
 
-def suppression_sentence(result: ChildLevelSufficiency) -> str:
-    """What was suppressed across the section's tables, for the page."""
-    tables = [provision_display(result),
+def suppression_sentence(result: ChildLevelSufficiency, disclosure: Disclosure | None = None,
+                         params: SufficiencyParams | None = None) -> str:
+    """What was suppressed across the section's tables, for the page (with ``params``, the
+    own places hidden with the in-house counts are said too)."""
+    disclosure = disclosure_of(result, disclosure)
+    tables = [provision_display(result, disclosure),
               crosstab_display(result.gender, "sex", SEX_LABELS, result.threshold),
               crosstab_display(result.legal_status, "legal_status", LEGAL_LABELS, result.threshold),
-              within_20_display(result)]
+              within_20_display(result, disclosure)]
     hidden = sum(int(table.isin(["c"]).to_numpy().sum()) for table in tables)
     rule = (f"Counts of 1 to {result.threshold - 1} children from the child-level data are suppressed "
             f"(shown as c), as in DfE publications")
+    own = hidden_own_places(params, disclosure) if params is not None else []
+    also = (f" The council's own places in {' and '.join(GROUP_LABELS[g].lower() for g in own)}, counted from the "
+            "in-house children, are hidden with them, and so are the places to buy worked out from them."
+            if own else "")
     if hidden == 0:
-        return f"{rule}; no cell of these tables needed suppressing."
+        return f"{rule}; no cell of these tables needed suppressing.{also}"
     return (f"{rule}, with further cells hidden where a total would reveal them: "
-            f"{hidden} cell{'s' if hidden != 1 else ''} in these tables.")
+            f"{hidden} cell{'s' if hidden != 1 else ''} in these tables.{also}")
 
 
 # --- figures glued into the narrative -------------------------------------------------------
@@ -284,8 +355,14 @@ def _millions(pounds: float) -> str:
     return f"£{pounds / 1e6:,.1f} million"
 
 
-def figures(result: ChildLevelSufficiency, params: SufficiencyParams) -> dict[str, str]:
-    """The section's narrative figures as text (counts suppressed below the threshold)."""
+def figures(result: ChildLevelSufficiency, params: SufficiencyParams,
+            disclosure: Disclosure | None = None) -> dict[str, str]:
+    """The section's narrative figures as text: small counts read "fewer than 5", and a
+    count hidden in a table of the page (or a share or gap worked out from it) reads "c"."""
+    disclosure = disclosure_of(result, disclosure)
+    count = disclosure.count_text
+    in_house_hidden = disclosure.is_hidden("provision", "fostering", "in_house")
+    own_hidden = bool(hidden_own_places(params, disclosure))
     groups = result.groups.set_index(result.groups["placement_group"].astype("string"))["children"]
     provision = result.provision.set_index(["placement_group", "provision"])
     within = result.within_20.set_index("placement_group").loc[distance.ALL]
@@ -301,11 +378,13 @@ def figures(result: ChildLevelSufficiency, params: SufficiencyParams) -> dict[st
     return {
         "c903_date": f"{result.on:%-d %B %Y}",
         "c903_children": _count_text(float(groups.sum()), t),
-        "c903_fostering": _count_text(float(groups["fostering"]), t),
-        "c903_residential": _count_text(float(groups["residential"]), t),
-        "c903_semi": _count_text(float(groups["semi_independence"]), t),
-        "c903_fostering_in_house": _count_text(float(provision.loc[("fostering", "in_house"), "children"]), t),
-        "c903_fostering_in_house_share": _share_text(provision.loc[("fostering", "in_house"), "share"]),
+        "c903_fostering": count(float(groups["fostering"]), "provision", "fostering", "Total"),
+        "c903_residential": count(float(groups["residential"]), "provision", "residential", "Total"),
+        "c903_semi": count(float(groups["semi_independence"]), "provision", "semi_independence", "Total"),
+        "c903_fostering_in_house": count(float(provision.loc[("fostering", "in_house"), "children"]),
+                                         "provision", "fostering", "in_house"),
+        "c903_fostering_in_house_share": SUPPRESSED if in_house_hidden
+        else _share_text(provision.loc[("fostering", "in_house"), "share"]),
         "c903_in_house_target_sentence": "The council has set no target for in-house fostering."
         if in_house_target is None else f"The council's target is {in_house_target:.0%}"
         + ("." if params.target_fostering_in_house_by is None else f" by {params.target_fostering_in_house_by:%B %Y}."),
@@ -314,7 +393,7 @@ def figures(result: ChildLevelSufficiency, params: SufficiencyParams) -> dict[st
         "c903_within_20": _share_text(within["share_within_20_miles"]),
         "c903_within_20_target_sentence": "The council has set no target for placements within 20 miles."
         if pd.isna(within_target) else f"The council's target is {within_target:.0%} of all children.",
-        "c903_unknown_distance": _count_text(float(within["unknown"]), t),
+        "c903_unknown_distance": count(float(within["unknown"]), "distance", "Total", "unknown"),
         "c903_outside": _share_text(
             result.boundary.set_index("placement_group").loc[distance.ALL, "share_outside"]),
         "c903_horizon": f"{pd.Timestamp(horizon['date']):%B %Y}",
@@ -335,8 +414,12 @@ def figures(result: ChildLevelSufficiency, params: SufficiencyParams) -> dict[st
 
 
 def glue_narrative(page: Any, result: ChildLevelSufficiency) -> dict[str, str]:
-    """Glue every figure of :func:`figures` and the suppression sentence as text; returns them."""
-    numbers = figures(result, page.council.sufficiency) | {"c903_suppression": suppression_sentence(result)}
+    """Glue every figure of :func:`figures` and the suppression sentence as text; returns them.
+    The hidden cells are recorded in ``page.disclosure`` (when the page has one) for the
+    section's other tables, charts and results."""
+    disclosure = disclosure_of(result, getattr(page, "disclosure", None))
+    numbers = (figures(result, page.council.sufficiency, disclosure)
+               | {"c903_suppression": suppression_sentence(result, disclosure, page.council.sufficiency)})
     for key, text in numbers.items():
         page.glue(key, text, fmt="{}")
     return numbers
@@ -344,9 +427,9 @@ def glue_narrative(page: Any, result: ChildLevelSufficiency) -> dict[str, str]:
 
 def source_notice(page: Any, result: ChildLevelSufficiency) -> None:
     """Say where the child-level data come from, prominently when they are synthetic."""
-    text = f"The figures in this section come from the council's SSDA903 data: {result.source}."
+    text = f"The figures in this section come from the council's SSDA903 data: {markdown_literal(result.source)}."
     if result.is_synthetic:
-        text = (f"The figures in this section come from a {result.source}. They show what the council's "
+        text = (f"The figures in this section come from a {markdown_literal(result.source)}. They show what the council's "
                 f"own 903 data would give; they are not its real records.")
     page.notice(text, kind="warning" if result.is_synthetic else "note")
 
@@ -391,9 +474,32 @@ def _distance_results(trend: pd.DataFrame, threshold: int) -> tuple[pd.DataFrame
     return counts, shares
 
 
-def save_results(result: ChildLevelSufficiency, save: Callable[[str, Any], None]) -> None:
-    """Write the section's tidy results (counts of children suppressed below the threshold)."""
+def _observed_forecast(result: ChildLevelSufficiency, disclosure: Disclosure) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The forecast by group (with the total) and by group and age band, with their starting
+    point (the children observed on the snapshot date) suppressed like the tables: a small
+    or hidden count of a group, and the age bands its total would reveal, are blanked."""
+    groups = pd.concat([result.forecast_groups, result.forecast_total.assign(placement_group="all")],
+                       ignore_index=True)
+    start = groups["date"] == groups["date"].min()
+    hidden_total = disclosure.hidden_rows(groups.assign(column="Total"), "provision", ["placement_group", "column"])
+    groups = disclosure.withhold(groups, start & (small(groups["children"], disclosure.threshold) | hidden_total),
+                                 ["children", "lower", "upper"])
+    states = result.forecast_states
+    first = states[states["date"] == states["date"].min()]
+    banded = _suppress_long(first[["date", "placement_group", "age_band", "children"]].astype({"children": "int64"}),
+                            ["date", "placement_group"], "age_band", disclosure.threshold)
+    hidden = pd.Series(banded["suppressed"].to_numpy(), index=first.index)
+    return groups, disclosure.withhold(states, hidden, ["children", "lower", "upper"])
+
+
+def save_results(result: ChildLevelSufficiency, save: Callable[[str, Any], None],
+                 params: SufficiencyParams | None = None, disclosure: Disclosure | None = None) -> None:
+    """Write the section's tidy results: counts of children suppressed as in the tables, and
+    own places (and the gaps worked out from them) hidden where the page hides them. Without
+    ``params`` every group's own places are taken to be counted from the 903 data."""
     t = result.threshold
+    disclosure = disclosure_of(result, disclosure)
+    forecast_groups, forecast_states = _observed_forecast(result, disclosure)
     on = {"date": result.on.date().isoformat()}
     save("sufficiency_903_placement_groups", _suppress_long(result.groups, ["date"], "placement_group", t))
     save("sufficiency_903_provision", _suppress_long(result.provision, ["date", "placement_group"], "provision", t))
@@ -410,10 +516,9 @@ def save_results(result: ChildLevelSufficiency, save: Callable[[str, Any], None]
                                    ["date", "placement_group", "inside", "outside", "unknown"]].melt(
         id_vars=["date", "placement_group"], var_name="location", value_name="children")
     save("sufficiency_903_boundary", _suppress_long(boundary, ["date", "placement_group"], "location", t))
-    save("sufficiency_903_forecast", pd.concat(
-        [result.forecast_groups, result.forecast_total.assign(placement_group="all")], ignore_index=True))
-    save("sufficiency_903_forecast_age_bands", result.forecast_states)
-    save("sufficiency_903_gap", result.gap)
+    save("sufficiency_903_forecast", forecast_groups)
+    save("sufficiency_903_forecast_age_bands", forecast_states)
+    save("sufficiency_903_gap", gap_withheld(result, params or SufficiencyParams(), disclosure))
     save("sufficiency_903_summary", {
         **on, "source": result.source, "is_synthetic": result.is_synthetic, "suppression_threshold": t,
         "dfe_children_at_31_march": result.dfe["children"], "dfe_fostering": result.dfe["fostering"],
@@ -434,11 +539,13 @@ def _months(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def age_band_chart(result: ChildLevelSufficiency) -> alt.Chart:
-    """Share of children in care by age band at each month end (stacked areas)."""
-    data = result.age_bands.assign(age_band=result.age_bands["age_band"].astype("string"))
+    """Share of children in care by age band at each month end (stacked areas); a share
+    whose count is suppressed (as in the results) is left out, leaving the stack short."""
+    shown = _suppress_long(result.age_bands, ["date"], "age_band", result.threshold).dropna(subset=["share"])
+    data = shown.assign(age_band=shown["age_band"].astype("string"))
     return (alt.Chart(_months(data[["date", "age_band", "share"]])).mark_area()
             .encode(x=MONTH_AXIS,
-                    y=alt.Y("share:Q", title="Share of children in care", stack="normalize",
+                    y=alt.Y("share:Q", title="Share of children in care", stack=True,
                             axis=alt.Axis(format="%")),
                     color=alt.Color("age_band:N", title="Age", sort=list(snapshot.AGE_BANDS),
                                     scale=alt.Scale(range=PALETTE)),
@@ -452,8 +559,8 @@ def age_band_chart(result: ChildLevelSufficiency) -> alt.Chart:
 def within_20_trend_chart(result: ChildLevelSufficiency) -> alt.LayerChart:
     """Monthly share within 20 miles for fostering, residential and all, with dashed targets."""
     shown = ["fostering", "residential", "all"]
-    data = result.within_20_trend[result.within_20_trend["placement_group"].isin(shown)].dropna(
-        subset=["share_within_20_miles"])
+    _, shares = _distance_results(result.within_20_trend, result.threshold)  # shares of hidden counts withheld
+    data = shares[shares["placement_group"].isin(shown)].dropna(subset=["share_within_20_miles"])
     data = _months(data.assign(group=data["placement_group"].map(GROUP_LABELS))[
         ["date", "group", "share_within_20_miles", "target_within_20_miles"]])
     order = [GROUP_LABELS[g] for g in shown]
@@ -474,12 +581,18 @@ def within_20_trend_chart(result: ChildLevelSufficiency) -> alt.LayerChart:
     return alt.layer(lines, rules).properties(width=520, height=260)
 
 
-def forecast_chart(result: ChildLevelSufficiency) -> alt.LayerChart:
+def forecast_chart(result: ChildLevelSufficiency, disclosure: Disclosure | None = None,
+                   params: SufficiencyParams | None = None) -> alt.LayerChart:
     """Children in care by placement group: observed month ends, then the projection with its band,
-    and the council's own places as dashed lines."""
-    history = result.stock_history.assign(lower=np.nan, upper=np.nan)[
-        ["date", "placement_group", "children", "lower", "upper"]].assign(kind="observed")
-    projected = result.forecast_groups.assign(kind="projected")
+    and the council's own places as dashed lines. Observed counts of 1 to 4, the projection's
+    starting point where the page hides it and own places counted from hidden in-house
+    children are left out."""
+    disclosure = disclosure_of(result, disclosure)
+    observed = result.stock_history.astype({"placement_group": "string"})
+    history = disclosure.counts(observed.assign(lower=np.nan, upper=np.nan)[
+        ["date", "placement_group", "children", "lower", "upper"]], ["children"]).assign(kind="observed")
+    projected, _ = _observed_forecast(result, disclosure)
+    projected = projected.assign(kind="projected")
     data = pd.concat([history.astype({"placement_group": "string"}), projected], ignore_index=True)
     data = data[data["placement_group"].isin(snapshot.PROVISION_GROUPS)]
     data = _months(data.assign(group=data["placement_group"].map(GROUP_LABELS))[
@@ -496,8 +609,9 @@ def forecast_chart(result: ChildLevelSufficiency) -> alt.LayerChart:
                  alt.Tooltip("kind:N", title=None), alt.Tooltip("children:Q", format=",.0f", title="Children"),
                  alt.Tooltip("lower:Q", format=",.0f", title="Band from"),
                  alt.Tooltip("upper:Q", format=",.0f", title="Band to")])
-    capacity = pd.DataFrame({"group": [GROUP_LABELS[g] for g in result.capacity.index],
-                             "places": result.capacity.to_numpy()})
+    hidden = hidden_own_places(params or SufficiencyParams(), disclosure)
+    places = result.capacity.drop(index=hidden, errors="ignore")
+    capacity = pd.DataFrame({"group": [GROUP_LABELS[g] for g in places.index], "places": places.to_numpy()})
     rules = alt.Chart(capacity).mark_rule(strokeDash=[2, 2]).encode(
         y="places:Q", color=colour, tooltip=[alt.Tooltip("group:N", title="Own places"),
                                              alt.Tooltip("places:Q", format=",.0f", title="Places")])

@@ -16,7 +16,8 @@ def funnel_stages(funnel: pd.DataFrame) -> pd.DataFrame:
 
     Returns columns order, stage, children_a_year.
     """
-    per_year = funnel[funnel["step"].isin(["1", "2a"])].groupby("step", sort=False)["children"].mean()
+    per_year = (funnel[funnel["step"].isin(["1", "2a"])].groupby("step", sort=False)["children"]
+                .agg(lambda years: years.mean(skipna=False)))  # an average over a withheld year is withheld
     later = funnel[funnel["step"].isin(["4", "5", "6"])].set_index("step")["children"]
     values = pd.concat([per_year, later])
     labels = {
@@ -46,7 +47,7 @@ def funnel_chart(funnel: pd.DataFrame) -> alt.Chart:
 
 def journey_profile_chart(profile: pd.DataFrame) -> alt.Chart:
     """Bars: share of time in care in each year since entry, all journeys beside complete ones."""
-    profile = profile[~profile["children"].between(1, 4)]  # figures of fewer than 5 children
+    profile = profile[~profile["children"].between(1, 4) & profile["children"].notna()]  # figures of fewer than 5 children
     data = profile.assign(journeys=profile["journeys"].map(JOURNEYS))
     return (
         alt.Chart(data)
@@ -70,7 +71,7 @@ def journey_profile_chart(profile: pd.DataFrame) -> alt.Chart:
 def placement_mix_chart(mix: pd.DataFrame) -> alt.Chart:
     """Stacked bars: share of care days by placement group, by age at entry and all ages
     (ages with 1 to 4 children are left out)."""
-    mix = mix[~mix["children"].between(1, 4)]
+    mix = mix[~mix["children"].between(1, 4) & mix["children"].notna()]
     data = mix.assign(
         placement=mix["sf_group"].map(PLACEMENT_GROUP_NAMES),
         age=mix["age_at_entry"].astype(str).where(mix["age_at_entry"] >= 0, "All ages"),
@@ -94,7 +95,7 @@ def placement_mix_chart(mix: pd.DataFrame) -> alt.Chart:
 
 def cost_curve_chart(cost: pd.DataFrame) -> alt.Chart:
     """Lines: average placement cost of a care journey from entry, by years since entry."""
-    cost = cost[~cost["children"].between(1, 4)]  # figures of fewer than 5 children
+    cost = cost[~cost["children"].between(1, 4) & cost["children"].notna()]  # figures of fewer than 5 children
     data = cost.assign(journeys=cost["journeys"].map(JOURNEYS))
     base = alt.Chart(data).encode(
         x=alt.X("journey_year:O", title="Years since entering care", axis=alt.Axis(labelAngle=0)),

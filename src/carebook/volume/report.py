@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from carebook.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, suppress_counts
+from carebook.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, hidden_with_total, suppress_counts
+from carebook.text import markdown_literal
 from carebook.volume.care_days import care_intervals
 from carebook.volume.costs import (
     council_unit_costs,
@@ -100,13 +101,35 @@ def analyse(extract: Extract, council: Council) -> VolumeSizing:
     )
 
 
+def hidden_groups(table: pd.DataFrame, count_column: str = "children", threshold: int = DEFAULT_THRESHOLD) -> pd.Series:
+    """Which rows of a table of figures by group of children to hide: groups of 1 to
+    ``threshold - 1`` children and, in a table by age at entry whose "all ages" row
+    (``age_at_entry`` -1) counts every child of the ages (per ``journeys`` where given),
+    the further ages that total would reveal (secondary suppression)."""
+    small = table[count_column].between(1, threshold - 1)
+    if "age_at_entry" not in table:
+        return small
+    keys = [k for k in ["journeys"] if k in table]
+    ages = table.drop_duplicates([*keys, "age_at_entry"])[[*keys, "age_at_entry", count_column]]
+    hidden = hidden_with_total(ages[count_column], ages["age_at_entry"] == -1,
+                               ages[keys[0]] if keys else None, threshold)
+    flags = ages.assign(hidden=hidden.to_numpy())[[*keys, "age_at_entry", "hidden"]]
+    merged = table[[*keys, "age_at_entry"]].merge(flags, on=[*keys, "age_at_entry"], how="left")
+    return small | pd.Series(merged["hidden"].fillna(False).to_numpy(dtype=bool), index=table.index)
+
+
+KEY_COLUMNS = ("age_at_entry", "journey_year")
+"""Columns that name a row (kept when its figures are blanked)."""
+
+
 def hide_small_groups(
     table: pd.DataFrame, count_column: str = "children", threshold: int = DEFAULT_THRESHOLD
 ) -> pd.DataFrame:
-    """A results table with every figure of a row based on 1 to ``threshold - 1``
-    children blanked (NaN) and a ``suppressed`` column (bool) saying which rows."""
-    small = table[count_column].between(1, threshold - 1)
-    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])]
+    """A results table with every figure of a row hidden by :func:`hidden_groups` blanked
+    (NaN) and a ``suppressed`` column (bool) saying which rows."""
+    small = hidden_groups(table, count_column, threshold)
+    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])
+               and not pd.api.types.is_bool_dtype(table[c]) and c not in KEY_COLUMNS]
     hidden = table.copy()
     hidden[numeric] = hidden[numeric].astype(float).mask(small, np.nan)
     return hidden.assign(suppressed=small.to_numpy())
@@ -147,10 +170,11 @@ def display_table(
     threshold: int = DEFAULT_THRESHOLD,
 ) -> pd.DataFrame:
     """A table ready to show: ``columns`` maps a column to (heading, format), e.g.
-    ``{"share": ("Share", "{:.0%}")}``; text columns take format "{}". Rows whose
-    ``count_column`` is 1 to ``threshold - 1`` children show "c" in every numeric
-    column (the count and the figures based on it); ``count_column`` None: no counts."""
-    small = table[count_column].between(1, threshold - 1) if count_column else pd.Series(False, index=table.index)
+    ``{"share": ("Share", "{:.0%}")}``; text columns take format "{}". Rows hidden by
+    :func:`hidden_groups` (1 to ``threshold - 1`` children, or an age a total would reveal)
+    show "c" in every numeric column (the count and the figures based on it);
+    ``count_column`` None: no counts."""
+    small = hidden_groups(table, count_column, threshold) if count_column else pd.Series(False, index=table.index)
     shown = pd.DataFrame(index=table.index)
     for name, (heading, fmt) in columns.items():  # one iteration per column shown
         text = table[name].map(lambda value, f=fmt: "" if pd.isna(value) else f.format(value))
@@ -219,16 +243,27 @@ def cost_over_years(cost: pd.DataFrame, years: int = 4) -> tuple[float, int]:
     return float(all_journeys.loc[used]), used
 
 
+def published_funnel(funnel: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """The funnel as it may be shown anywhere (table, chart, sentence, results): counts of 1
+    to ``threshold - 1`` children blanked (NaN), and so are #4-#6 when #3 is (they are #3
+    divided by the years and scaled); a ``suppressed`` column says which rows."""
+    counts = funnel["step"].isin(["1", "2a", "2b", "3"])
+    small_three = funnel.loc[funnel["step"] == "3", "children"].between(1, threshold - 1).any()
+    hidden = (counts & funnel["children"].between(1, threshold - 1)) | (~counts & small_three)
+    return funnel.assign(children=funnel["children"].mask(hidden), suppressed=hidden)
+
+
+def _number(value: float) -> float | None:
+    """A figure for the summary: None when it is withheld (NaN)."""
+    return None if pd.isna(value) else float(value)
+
+
 def results_tables(result: VolumeSizing) -> dict[str, pd.DataFrame]:
-    """Tidy results to save (no child rows; figures of groups of 1 to 4 children blanked,
-    with a ``suppressed`` column)."""
-    counts = result.funnel["step"].isin(["1", "2a", "2b", "3"])
-    small_three = result.funnel.loc[result.funnel["step"] == "3", "children"].between(1, DEFAULT_THRESHOLD - 1).any()
-    funnel_hidden = (counts & result.funnel["children"].between(1, DEFAULT_THRESHOLD - 1)) | (~counts & small_three)
+    """Tidy results to save (no child rows; figures of groups of 1 to 4 children, and those a
+    total would reveal, blanked, with a ``suppressed`` column). The charts are drawn from
+    these tables too."""
     return {
-        "volume_funnel": result.funnel.assign(
-            children=result.funnel["children"].mask(funnel_hidden), suppressed=funnel_hidden
-        ),
+        "volume_funnel": published_funnel(result.funnel),
         "volume_journey_profile": hide_small_groups(result.profile),
         "volume_length_of_care_by_age": hide_small_groups(result.by_age),
         "volume_placement_mix": hide_small_groups(placement_names(result.mix)),
@@ -274,12 +309,12 @@ def data_notice(extract: Extract) -> tuple[str, str]:
     if extract.is_synthetic:
         return (
             f"**Synthetic data.** This council has no SSDA903 extract configured, so every figure on "
-            f"this page comes from a {extract.source} ({span}). The figures show the method and the shape "
+            f"this page comes from a {markdown_literal(extract.source)} ({span}). The figures show the method and the shape "
             "of the results; they are not the council's own. Set `ssda903.path` in the council file to use "
             "its extract.",
             "warning",
         )
-    return (f"Data: {extract.source} ({span}).", "note")
+    return (f"Data: {markdown_literal(extract.source)} ({span}).", "note")
 
 
 def published_counts(table: pd.DataFrame, count_column: str = "children", threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
@@ -298,11 +333,11 @@ def summary(result: VolumeSizing, extract: Extract) -> dict[str, object]:
     """Headline figures of the page (children a year, years, £) and where the data come from."""
     cost, cost_years = cost_over_years(result.cost)
     overall = result.by_age[(result.by_age["journeys"] == "all") & (result.by_age["age_at_entry"] == -1)]
-    step = result.funnel.set_index("step")["children"]
+    step = published_funnel(result.funnel).set_index("step")["children"]
     return {
-        "eligible_cases_a_year": float(step["6"]),
-        "unique_children_a_year": float(step["4"]),
-        "suitable_a_year": float(step["5"]),
+        "eligible_cases_a_year": _number(step["6"]),
+        "unique_children_a_year": _number(step["4"]),
+        "suitable_a_year": _number(step["5"]),
         "funnel_periods": [p for p in result.funnel["period"].unique() if p not in ("all years", "a year")],
         "journey_cohort_children": _published_count(result.samples["children"].iloc[0]),
         "complete_journeys_children": _published_count(result.samples["children"].iloc[1]),
