@@ -23,6 +23,7 @@ import pandas as pd
 from carebook.errors import InputError
 from carebook.params import Council
 from carebook.paths import NOTEBOOKS, site
+from carebook.text import markdown_literal
 
 NOTEBOOK_ORDER = ("sufficiency", "flow_model", "volume_sizing", "cost_benefit")
 """The analyses in the order the book presents them."""
@@ -150,7 +151,7 @@ def prepare_for_book(path: Path, job: Job) -> None:
         cell.source = qualify_labels(cell.source, job.slug)
         if not titled and cell.source.lstrip().startswith("# "):
             first, _, rest = cell.source.lstrip().partition("\n")
-            cell.source = f"{first}: {job.name}\n{rest}"
+            cell.source = f"{first}: {markdown_literal(job.name)}\n{rest}"
             titled = True
     nbformat.write(notebook, path)
 
