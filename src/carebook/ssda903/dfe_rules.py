@@ -210,3 +210,54 @@ def dfe_rule_counts(header: pd.DataFrame, episodes: pd.DataFrame, year: int,
         raise InputError(f"DfE's validation rules cover collection years {year_name(FIRST_RULES_YEAR)} "
                          f"to {year_name(LAST_RULES_YEAR)}, not {year_name(year)}")
     return run_dfe_rules({year: (header, episodes)}, la_code).counts.drop(columns="year")
+
+
+def _plural(number: int, word: str) -> str:
+    """"1 row", "12 rows", "1,234 rows"."""
+    return f"{number:,} {word}{'' if number == 1 else 's'}"
+
+
+def dfe_quality_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """Page-ready table of rules that flag rows, from ``dfe_rules_by_year`` counts: collection
+    year, rule, what it checks (the rule's message), rows flagged and a note ("validator
+    exception" where the rule is listed in the exceptions file); by year, then most rows first."""
+    ordered = counts.sort_values(["year", "count", "code"], ascending=[True, False, True])
+    return pd.DataFrame({
+        "Collection year": ordered["year"].map(year_name),
+        "Rule": ordered["code"],
+        "What it checks": ordered["message"],
+        "Rows flagged": ordered["count"].astype("int64"),
+        "Note": ordered["excepted"].map({True: "validator exception", False: ""}),
+    }).reset_index(drop=True)
+
+
+def _years_phrase(years: list[int]) -> str:
+    """"in 2024-25", "in 2023-24 and 2024-25", "across 2021-22 to 2024-25"."""
+    names = [year_name(y) for y in sorted(years)]
+    if len(names) == 1:
+        return f"in {names[0]}"
+    if len(names) == 2:
+        return f"in {names[0]} and {names[1]}"
+    return f"across {names[0]} to {names[-1]}"
+
+
+def dfe_summary_sentence(counts: pd.DataFrame, years: list[int] | None = None) -> str:
+    """One plain-English sentence on ``dfe_rules_by_year`` counts, e.g. "DfE's validation rules
+    flag 12 rows under 3 rules in 2024-25; 1 rule is a known validator exception."
+
+    Rows are counted once per rule they break. ``years`` names the years checked (default: the
+    years in ``counts``), so that a clean run can say which years it covers.
+    """
+    checked = sorted(set(years) if years is not None else set(counts["year"].astype(int)))
+    where = f" {_years_phrase(checked)}" if checked else ""
+    if counts.empty:
+        return f"DfE's validation rules flag no rows{where}."
+    rules = counts["code"].nunique()
+    excepted = counts.loc[counts["excepted"], "code"].nunique()
+    sentence = (f"DfE's validation rules flag {_plural(int(counts['count'].sum()), 'row')} "
+                f"under {_plural(rules, 'rule')}{where}")
+    if excepted == 1:
+        sentence += "; 1 rule is a known validator exception"
+    elif excepted:
+        sentence += f"; {excepted:,} rules are known validator exceptions"
+    return sentence + "."
