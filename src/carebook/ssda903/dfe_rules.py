@@ -112,10 +112,11 @@ def _return_file(frame: pd.DataFrame, columns: tuple[str, ...], dates: tuple[str
 
 def _write_year(folder: Path, header: pd.DataFrame, episodes: pd.DataFrame) -> None:
     """header.csv and episodes.csv of one collection year as the return writes them."""
+    files = {"header.csv": _return_file(header, codes.HEADER_COLUMNS, codes.HEADER_DATES, "header"),
+             "episodes.csv": _return_file(episodes, codes.EPISODE_COLUMNS, codes.EPISODE_DATES, "episodes")}
     folder.mkdir(parents=True)
-    _return_file(header, codes.HEADER_COLUMNS, codes.HEADER_DATES, "header").to_csv(folder / "header.csv", index=False)
-    _return_file(episodes, codes.EPISODE_COLUMNS, codes.EPISODE_DATES, "episodes").to_csv(
-        folder / "episodes.csv", index=False)
+    for name, frame in files.items():  # the two files
+        frame.to_csv(folder / name, index=False)
 
 
 def _run_validator(job: dict, years: list[int], workdir: Path) -> dict:
