@@ -251,19 +251,20 @@ class _Log:
     def __init__(self) -> None:
         self.parts: list[pd.DataFrame] = []
 
-    def add(self, frame: pd.DataFrame, mask: pd.Series | np.ndarray, field: str | pd.Series, rule: str,
+    def add(self, frame: pd.DataFrame, mask: pd.Series | np.ndarray, field: str, rule: str,
             lost: pd.Series | None = None) -> None:
-        """Log the rows of ``frame`` where ``mask`` holds under ``rule``."""
+        """Log the rows of ``frame`` where ``mask`` holds under ``rule`` (``lost``: days
+        of care of each row, for a rule that drops it)."""
         hit = flags(mask.reindex(frame.index) if isinstance(mask, pd.Series) else mask)
         if not hit.any():
             return
         rows = frame.loc[hit]
-        fields = field[hit] if isinstance(field, pd.Series) else pd.Series(field, index=rows.index)
-        fields = fields.astype("string")
+        fields = pd.Series(field, index=rows.index, dtype="string")
         self.parts.append(pd.DataFrame({
             "file": rows["_file"].astype("string"), "row": rows["_row"].astype("int64"), "field": fields,
             "rule": rule, "action": RULES[rule][0],
-            "message": located_messages(rows["_file"], rows["_row"], fields, pd.Series(MESSAGES[rule], index=rows.index)),
+            "message": located_messages(rows["_file"], rows["_row"], fields,
+                                        pd.Series(MESSAGES[rule], index=rows.index)),
             "_child": rows["CHILD"].astype("string"),
             "_ep": rows["_ep"].astype("int64") if "_ep" in rows else -1,
             "_lost": lost[hit].astype("int64") if lost is not None else 0,

@@ -115,13 +115,6 @@ def problem_message(problems: pd.DataFrame, shown: int = SHOWN_IN_ERROR) -> str:
     return f"the 903 extract has {len(problems):,} problem(s); first {len(first)}: {listed}"
 
 
-def problem_counts(problems: pd.DataFrame) -> pd.DataFrame:
-    """Problems (rows) by file kind (header / episodes), rule and field."""
-    kind = problems["file"].astype("string").str.extract(r"(\w+)\.csv$", expand=False)
-    return (problems.assign(kind=kind).groupby(["kind", "rule", "field"], as_index=False).size()
-            .rename(columns={"size": "rows"}))
-
-
 def flags(mask: pd.Series | np.ndarray) -> np.ndarray:
     """A mask as a plain bool array (NA -> False)."""
     if isinstance(mask, pd.Series):
