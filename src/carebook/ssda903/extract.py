@@ -14,9 +14,13 @@ REPAIR_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+_COUNTS = {"row": "int64", "rows": "int64", "children": "int64", "care_days": "int64",
+           "share_of_care_days": "float64"}
+
+
 def empty_frame(columns: tuple[str, ...]) -> pd.DataFrame:
-    """A frame with the named columns and no rows."""
-    return pd.DataFrame({name: pd.Series(dtype="string") for name in columns})
+    """A frame with the named columns (counts numeric, others text) and no rows."""
+    return pd.DataFrame({name: pd.Series(dtype=_COUNTS.get(name, "string")) for name in columns})
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,7 @@ import pandas as pd
 
 from carebook.errors import InputError
 from carebook.ssda903 import codes, periods
-from carebook.ssda903.extract import PROBLEM_COLUMNS, REPAIR_COLUMNS, Extract
+from carebook.ssda903.extract import PROBLEM_COLUMNS, REPAIR_COLUMNS, Extract, empty_frame
 from carebook.ssda903.validate import (
     as_text, empty_problems, flags, located_messages, normalise_sex, parse_dates, place_checks,
     problem_message, provider_mismatch, unknown_codes,
@@ -449,8 +449,7 @@ def _repairs(log: pd.DataFrame, episodes: pd.DataFrame) -> pd.DataFrame:
     all care days — then a ``total`` row for all repairs and drops together
     (distinct rows, children and care days, so nothing is counted twice)."""
     if log.empty:
-        return pd.DataFrame({c: pd.Series(dtype="string") for c in REPAIR_COLUMNS}).astype(
-            {"rows": "int64", "children": "int64", "care_days": "int64", "share_of_care_days": "float64"})
+        return empty_frame(REPAIR_COLUMNS)
     touched = _touched_days(log, episodes)
     lost = log["_lost"].where(log["action"].eq("dropped"), 0)
     all_days = int(episodes["_days"].sum() + lost.sum())

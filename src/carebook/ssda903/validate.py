@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from carebook.ssda903 import codes
-from carebook.ssda903.extract import PROBLEM_COLUMNS
+from carebook.ssda903.extract import PROBLEM_COLUMNS, empty_frame
 
 #: Problems shown in a strict-mode error message.
 SHOWN_IN_ERROR = 10
@@ -104,7 +104,7 @@ def located_messages(files: pd.Series, rows: pd.Series, fields: pd.Series, texts
 
 def empty_problems() -> pd.DataFrame:
     """A problem log with no rows."""
-    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "string") for c in PROBLEM_COLUMNS})
+    return empty_frame(PROBLEM_COLUMNS)
 
 
 def problem_message(problems: pd.DataFrame, shown: int = SHOWN_IN_ERROR) -> str:
