@@ -109,7 +109,8 @@ class Ssda903Params(BaseModel):
         "strict",
         description=(
             "strict: stop with a clear error listing the first problems found; lenient: "
-            "drop the offending rows and report how many were dropped."
+            "repair what a stated rule can repair, drop only rows that cannot be used, and "
+            "count every repair and drop."
         ),
     )
     seed: int = Field(1, ge=0, description="Random seed of the synthetic extract.")

@@ -26,6 +26,7 @@ import pandas as pd
 from carebook.errors import InputError
 from carebook.ssda903 import codes
 from carebook.ssda903.extract import Extract
+from carebook.ssda903.repair import latest_rows, repair_extract  # noqa: F401  (latest_rows re-exported)
 
 #: Columns a file must have (others of the 903 are filled with NA when absent).
 REQUIRED_HEADER: tuple[str, ...] = ("CHILD", "SEX", "DOB")
@@ -173,15 +174,6 @@ def read_years(path: Path | str) -> tuple[pd.DataFrame, pd.DataFrame, list[int]]
     return header, episodes, list(folders)
 
 
-def latest_rows(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """One row per key: the row from the latest collection year (``_year``); within a
-    year the last row of the file. Rows with a blank key are kept (validation reports them)."""
-    ordered = frame.sort_values(["_year", "_row"], kind="stable")
-    blank_key = ordered[keys].isna().any(axis=1)
-    kept = ordered[~blank_key].drop_duplicates(keys, keep="last")
-    return pd.concat([kept, ordered[blank_key]]).sort_index()
-
-
 def parse_dates(values: pd.Series) -> pd.Series:
     """dd/mm/yyyy text to datetime64 (NaT where blank or not a date)."""
     return pd.to_datetime(values, format="%d/%m/%Y", errors="coerce")
@@ -191,18 +183,15 @@ def read_extract(path: Path | str, mode: str = "strict") -> Extract:
     """Read, merge and validate a council's extract (all its collection years).
 
     ``mode`` "strict": InputError listing the first problems if there are any;
-    "lenient": offending rows are dropped and listed in ``Extract.problems``.
+    "lenient": rows are repaired by the rules of :mod:`carebook.ssda903.repair`, only
+    unusable rows dropped, and every repair counted in ``Extract.repairs``.
     """
-    from carebook.ssda903.validate import validate_extract
-
     root = Path(path)
     header_raw, episodes_raw, years = read_years(root)
     start, _ = codes.year_span(years[0])
     _, end = codes.year_span(years[-1])
-    header = latest_rows(header_raw, ["CHILD"])
-    episodes = latest_rows(episodes_raw.assign(_decom=parse_dates(episodes_raw["DECOM"])), ["CHILD", "_decom"])
-    header, episodes, problems = validate_extract(header, episodes.drop(columns="_decom"), start=start,
-                                                  mode=mode, source=str(root))
+    repaired = repair_extract(header_raw, episodes_raw, start, end, mode=mode, source=str(root))
+    header, episodes = repaired.header, repaired.episodes
     span = f"{years[0] - 1}-{years[0] % 100:02d} to {years[-1] - 1}-{years[-1] % 100:02d}"
     return Extract(
         header=header,
@@ -211,5 +200,7 @@ def read_extract(path: Path | str, mode: str = "strict") -> Extract:
         source=f"the council's own SSDA903 extract, collection years {span} ({len(header):,} children)",
         start=start,
         end=end,
-        problems=problems,
+        problems=repaired.problems,
+        repairs=repaired.repairs,
+        years=tuple(years),
     )
