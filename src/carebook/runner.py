@@ -34,7 +34,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -572,6 +572,8 @@ def run(
                     os.replace(_write_csv(book.manifest(prune=True, retain=retain), run_dir / MANIFEST), root / MANIFEST)
         finally:
             shutil.rmtree(run_dir, ignore_errors=True)
+            with suppress(OSError):
+                run_dir.parent.rmdir()
     return sorted(book.installed, key=lambda o: book.order[(o.council, o.notebook)])
 
 
