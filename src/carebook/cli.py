@@ -1,7 +1,8 @@
 """The ``carebook`` command: list councils, run notebooks, build the book and PDFs, make data.
 
 Bad input (an unknown council, a malformed council file, a missing data folder) prints one
-line naming the problem and exits 2; a run where some notebook failed exits 1.
+line naming the problem and exits 2; a run where some notebook failed exits 1; a run stopped
+by Ctrl-C or SIGTERM exits 130.
 """
 
 from __future__ import annotations

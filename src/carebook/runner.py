@@ -56,8 +56,6 @@ STAGING = ".staging"
 LOCK = ".lock"
 STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 """Errors of the disk rather than of a notebook: they stop the run."""
-STOP_GRACE = 3.0
-"""Seconds to wait for killed processes to be gone."""
 POLL = 0.5
 """Seconds between checks for a stop request or a dead parent."""
 
@@ -272,7 +270,6 @@ def _kill_tree(pid: int, itself: bool = True) -> None:
         connection = next((b for a, b in zip(command, command[1:]) if a == "-f" and b.endswith(".json")), None)
         if connection:
             Path(connection).unlink(missing_ok=True)
-    psutil.wait_procs(processes, timeout=STOP_GRACE)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -371,7 +368,7 @@ def _stop_all(running: Sequence[_Running]) -> None:
 def _execute_all(work: Sequence[Job], root: Path, source: Path, jobs: int, stop: _Stop,
                  finished: Callable[[Outcome], None]) -> None:
     """Run ``work`` in at most ``jobs`` worker processes until done or asked to stop."""
-    pending, running = deque(work), []
+    pending, running, jobs = deque(work), [], max(1, jobs)
     try:
         while running or (pending and not stop):
             while pending and len(running) < jobs and not stop:
