@@ -438,8 +438,8 @@ def recover(root: Path) -> None:
 
 @dataclass
 class _Book:
-    """The installed book of a run in progress: the manifest rows it started from, the
-    outcomes of the councils it installed, and how the two combine."""
+    """The installed book during a run: the manifest rows it started from, the staging folder,
+    the outcomes so far, and how councils are installed as they finish."""
 
     root: Path
     run_dir: Path
@@ -447,6 +447,48 @@ class _Book:
     keep_previous: bool
     order: dict[tuple[str, str], int]
     installed: list[Outcome] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    left: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, root: Path, work: Sequence[Job], keep_previous: bool) -> _Book:
+        """Clear what dead runs left (under the run lock) and make this run's staging folder."""
+        with _writing(root):
+            recover(root)
+            run_dir = root / STAGING / f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+            run_dir.mkdir(parents=True)
+        left: dict[str, int] = {}
+        for job in work:
+            left[job.slug] = left.get(job.slug, 0) + 1
+        return cls(root, run_dir, read_manifest(root), keep_previous,
+                   {(j.slug, j.notebook): i for i, j in enumerate(work)}, left=left)
+
+    def record(self, outcome: Outcome) -> None:
+        """Note a finished notebook; install its council when it was the council's last."""
+        self.outcomes.append(outcome)
+        self.left[outcome.council] -= 1
+        if not self.left[outcome.council]:
+            self.install(outcome.council, [o for o in self.outcomes if o.council == outcome.council])
+
+    def conclude(self, stop: _Stop, prune: bool, retain: Sequence[str]) -> list[Outcome]:
+        """After the workers: raise what stopped the run, or (with ``prune``) leave only this
+        run's councils and the ``retain`` ones in the manifest; the outcomes in run order."""
+        if stop.storage:
+            raise _output_error(self.root, stop.storage)
+        if stop.signal_name:
+            unfinished = [slug for slug, count in self.left.items() if count]
+            installed = [slug for slug, count in self.left.items() if not count]
+            raise Interrupted(stop.signal_name, self.outcomes, installed, unfinished, len(self.order))
+        if prune:
+            with _writing(self.root):
+                os.replace(_write_csv(self.manifest(prune=True, retain=retain), self.run_dir / MANIFEST), self.root / MANIFEST)
+        return sorted(self.installed, key=lambda o: self.order[(o.council, o.notebook)])
+
+    def close(self) -> None:
+        """Remove this run's staging folder (and the staging area when it is empty)."""
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+        with suppress(OSError):
+            self.run_dir.parent.rmdir()
 
     def manifest(self, prune: bool, retain: Sequence[str] = ()) -> pd.DataFrame:
         """This run's installed rows in run order, after the previous rows they do not replace
@@ -537,41 +579,22 @@ def run(
     for name in notebooks:
         check_notebook_parameters(name)
     work = [job_for(c, n) for c in councils for n in notebooks]
+    import papermill  # noqa: F401 - imported once here, inherited by every forked worker
+
+    def finished(outcome: Outcome) -> None:
+        book.record(outcome)
+        if progress:
+            progress(outcome)
+
     with run_lock(root, waiting) as waited:
-        with _writing(root):
-            recover(root)
-            run_dir = root / STAGING / f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
-            run_dir.mkdir(parents=True)
-        book = _Book(root, run_dir, read_manifest(root), keep_previous,
-                     {(j.slug, j.notebook): i for i, j in enumerate(work)})
-        outcomes: list[Outcome] = []
-        left = {c.slug: len(notebooks) for c in councils}
+        book = _Book.open(root, work, keep_previous)
         stop = _Stop()
-
-        def finished(outcome: Outcome) -> None:
-            outcomes.append(outcome)
-            left[outcome.council] -= 1
-            if not left[outcome.council]:
-                book.install(outcome.council, [o for o in outcomes if o.council == outcome.council])
-            if progress:
-                progress(outcome)
-
         try:
             with _stop_on_signals(stop):
-                _execute_all(work, run_dir, source, jobs, stop, finished)
-            if stop.storage:
-                raise _output_error(root, stop.storage)
-            if stop.signal_name:
-                unfinished = [slug for slug, count in left.items() if count]
-                raise Interrupted(stop.signal_name, outcomes, [s for s, c in left.items() if not c], unfinished, len(work))
-            if not (keep_previous or waited):
-                with _writing(root):
-                    os.replace(_write_csv(book.manifest(prune=True, retain=retain), run_dir / MANIFEST), root / MANIFEST)
+                _execute_all(work, book.run_dir, source, jobs, stop, finished)
+            return book.conclude(stop, prune=not (keep_previous or waited), retain=retain)
         finally:
-            shutil.rmtree(run_dir, ignore_errors=True)
-            with suppress(OSError):
-                run_dir.parent.rmdir()
-    return sorted(book.installed, key=lambda o: book.order[(o.council, o.notebook)])
+            book.close()
 
 
 def write_manifest(root: Path, outcomes: Sequence[Outcome], previous: pd.DataFrame) -> Path:
