@@ -1,7 +1,8 @@
 """The ``carebook`` command: list councils, run notebooks, build the book and PDFs, make data.
 
 Bad input (an unknown council, a malformed council file, a missing data folder) prints one
-line naming the problem and exits 2; a run where some notebook failed exits 1.
+line naming the problem and exits 2; a run where some notebook failed exits 1; a run stopped
+by Ctrl-C or SIGTERM exits 130.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import os
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 from carebook.errors import InputError
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _councils(args: argparse.Namespace) -> int:
@@ -35,32 +37,55 @@ def _councils(args: argparse.Namespace) -> int:
 
 
 def selected_councils(args: argparse.Namespace) -> list:
-    """The councils a run names: given names/codes, ``--all`` files, or ``--all-england``."""
+    """The councils a run names: given names/codes, ``--all`` files, or ``--all-england``;
+    bad input raises the first problem."""
+    councils, problems = councils_to_run(args)
+    if problems:
+        raise problems[0]
+    return councils
+
+
+def councils_to_run(args: argparse.Namespace) -> tuple[list, list[InputError]]:
+    """The councils a run names and the problems of council files that ``--all`` or
+    ``--all-england`` found but could not read (those are left out; a council named on the
+    command line that cannot be read raises at once)."""
     from carebook.params import council_files, load_council
     from carebook.public import local_authorities
 
-    refs: list[str] = list(args.councils)
+    found: list[str] = []
     if args.all:
-        refs += list(council_files())
+        found += list(council_files())
     if args.all_england:
-        refs += list(local_authorities()["new_la_code"])
-    if not refs:
+        found += list(local_authorities()["new_la_code"])
+    if not args.councils and not found:
         raise InputError("name one or more councils (a file name, ONS code or name), or use --all or --all-england", where="carebook run")
     councils = {}
-    for ref in refs:
+    for ref in args.councils:
         council = load_council(ref)
         councils.setdefault(council.slug, council)
-    return list(councils.values())
+    problems: dict[str, InputError] = {}
+    for ref in found:
+        try:
+            council = load_council(ref)
+        except InputError as problem:
+            problems.setdefault(str(problem), problem)
+            continue
+        councils.setdefault(council.slug, council)
+    if not councils and problems:
+        raise next(iter(problems.values()))
+    return list(councils.values()), list(problems.values())
 
 
 def selected_notebooks(names: str | None) -> list[str]:
-    """The notebooks a run names (comma-separated), checked against ``notebooks/``."""
+    """The notebooks a run names (comma-separated), checked against the notebooks folder."""
     from carebook.runner import available_notebooks
 
     available = available_notebooks()
-    if not names:
+    if names is None:
         return available
-    chosen = [n.strip() for n in names.split(",") if n.strip()]
+    chosen = list(dict.fromkeys(n.strip() for n in names.split(",") if n.strip()))
+    if not chosen:
+        raise InputError(f"expected one or more notebook names separated by commas ({', '.join(available)}), got {names!r}", where="--notebooks")
     unknown = [n for n in chosen if n not in available]
     if unknown:
         raise InputError(f"unknown notebook {unknown[0]!r}: expected one of {', '.join(available)}", where="--notebooks")
@@ -68,11 +93,14 @@ def selected_notebooks(names: str | None) -> list[str]:
 
 
 def _run(args: argparse.Namespace) -> int:
+    """``carebook run``: exit 0 when every notebook succeeded, 1 when some failed, 2 for bad
+    input (also when a council file that ``--all`` found could not be read: the other councils
+    are still run) or a folder that cannot be written, 130 when stopped by SIGINT or SIGTERM."""
     from tqdm import tqdm
 
     from carebook import public, runner
 
-    councils = selected_councils(args)
+    councils, problems = councils_to_run(args)
     public.data_dir()
     notebooks = selected_notebooks(args.notebooks)
     if args.jobs < 1:
@@ -85,12 +113,20 @@ def _run(args: argparse.Namespace) -> int:
             bar.set_postfix_str(f"{outcome.council}/{outcome.notebook} {outcome.status}")
             bar.update(1)
 
-        outcomes = runner.run(councils, notebooks, jobs=args.jobs, keep_previous=args.keep, progress=advance)
+        try:
+            outcomes = runner.run(councils, notebooks, jobs=args.jobs, keep_previous=args.keep, progress=advance,
+                                  retain=[Path(p.file).stem for p in problems if p.file])
+        except runner.Interrupted as stopped:
+            bar.close()
+            print(f"carebook: {stopped.summary()}", file=sys.stderr)
+            return EXIT_INTERRUPTED
     failed = [o for o in outcomes if o.status != "ok"]
     print(f"{len(outcomes) - len(failed)} of {len(outcomes)} notebooks succeeded; manifest: {runner.output_root() / runner.MANIFEST}")
     for outcome in failed:
         print(f"FAILED {outcome.council}/{outcome.notebook}: {outcome.error} (kept in {runner.output_root() / outcome.council / outcome.notebook}.ipynb)")
-    return EXIT_FAILED if failed else EXIT_OK
+    for problem in problems:
+        print(f"carebook: error: {problem} (not run; the other councils were)", file=sys.stderr)
+    return EXIT_BAD_INPUT if problems else EXIT_FAILED if failed else EXIT_OK
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -202,7 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"carebook: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
         sys.stderr.close()
         return EXIT_OK

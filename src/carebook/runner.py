@@ -1,24 +1,47 @@
 """Execute the analysis notebooks for each council with papermill, in parallel processes.
 
-Each council's executed notebooks go to ``book/councils/<slug>/`` with their tidy results in
-``results/``. A notebook that fails keeps its error notebook and is recorded in the run
-manifest; it never stops or spoils the other councils.
+A run never spoils the last good book:
+
+- Notebooks are executed into a staging area, ``book/councils/.staging/<run-id>/<slug>/``.
+  A council's pages are replaced only when all its notebooks have finished (succeeded or
+  failed with their error notebook kept): the complete folder is renamed into place, the
+  previous one moved aside and then removed, and the run manifest
+  (``book/councils/manifest.csv``) is rewritten atomically with that council's rows.
+- One run at a time per site: a run takes a lock on ``book/councils/.lock`` and, when
+  another run holds it, says so and waits. A run that waited adds its councils to the book
+  of the run it waited for (as ``keep_previous`` does), so runs started together all stay.
+- SIGINT and SIGTERM stop the run within seconds: no notebook starts, running kernels are
+  stopped, councils that finished are installed and the others keep their previous pages
+  (:class:`Interrupted`). Workers and their kernels stop when the run's process dies.
+- A folder that cannot be written or a full disk stops the run with an :class:`OutputError`
+  naming the folder; what was installed before stays as it was.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import json
+import multiprocessing
 import os
 import re
 import shutil
+import signal
+import sys
+import threading
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass, field
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 import nbformat
 import pandas as pd
+import psutil
 
 from carebook.errors import InputError
 from carebook.params import Council
@@ -30,6 +53,41 @@ NOTEBOOK_ORDER = ("sufficiency", "flow_model", "volume_sizing", "cost_benefit")
 PARAMETERS = ("council", "results_dir")
 KERNEL = "python3"
 MANIFEST = "manifest.csv"
+STAGING = ".staging"
+LOCK = ".lock"
+STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+"""Errors of the disk rather than of a notebook: they stop the run."""
+POLL = 0.5
+"""Seconds between checks for a stop request or a dead parent."""
+
+
+class OutputError(InputError):
+    """The book's folder cannot be written (not writable, under a file, disk full)."""
+
+
+class Interrupted(Exception):
+    """A run stopped by SIGINT or SIGTERM: what finished is installed, the rest is not."""
+
+    def __init__(self, signal_name: str, outcomes: list[Outcome], installed: list[str], unfinished: list[str], total: int):
+        self.signal_name = signal_name
+        self.outcomes = outcomes
+        self.installed = installed
+        self.unfinished = unfinished
+        self.total = total
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        """One line: what finished and what did not."""
+        return (f"interrupted by {self.signal_name}: {len(self.outcomes)} of {self.total} notebooks finished; "
+                f"installed: {_names(self.installed)}; not finished, previous pages kept: {_names(self.unfinished)}")
+
+
+def _names(slugs: Sequence[str], most: int = 8) -> str:
+    """Council slugs for a one-line message (the first few, then how many more)."""
+    if not slugs:
+        return "none"
+    shown = ", ".join(slugs[:most])
+    return shown + (f" and {len(slugs) - most} more" if len(slugs) > most else "")
 
 
 def output_root() -> Path:
@@ -37,16 +95,21 @@ def output_root() -> Path:
     return site() / "book" / "councils"
 
 
+def notebooks_dir() -> Path:
+    """The source notebooks: ``$CAREBOOK_NOTEBOOKS_DIR`` or the repository's ``notebooks/``."""
+    return Path(os.environ.get("CAREBOOK_NOTEBOOKS_DIR") or NOTEBOOKS)
+
+
 def available_notebooks() -> list[str]:
     """Names of the source notebooks, in book order (unknown ones last, alphabetically)."""
-    names = {path.stem for path in NOTEBOOKS.glob("*.ipynb")}
+    names = {path.stem for path in notebooks_dir().glob("*.ipynb")}
     ordered = [n for n in NOTEBOOK_ORDER if n in names]
     return ordered + sorted(names - set(ordered))
 
 
 def check_notebook_parameters(name: str) -> None:
     """Fail before running if the notebook's ``parameters`` cell lacks what the runner passes."""
-    path = NOTEBOOKS / f"{name}.ipynb"
+    path = notebooks_dir() / f"{name}.ipynb"
     notebook = nbformat.read(path, as_version=4)
     cells = [c for c in notebook.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if not cells:
@@ -88,8 +151,26 @@ def job_for(council: Council, notebook: str) -> Job:
     return Job(ref, council.slug, council.name, notebook)
 
 
-def execute(job: Job, root: Path) -> Outcome:
-    """Run one job with papermill; any failure becomes a failed outcome, never an exception."""
+def storage_errno(failure: BaseException) -> int | None:
+    """The errno of a full or read-only disk behind ``failure`` (also when a notebook's cell
+    raised it), else None."""
+    import papermill
+
+    if isinstance(failure, OSError) and failure.errno in STORAGE_ERRNOS:
+        return failure.errno
+    if isinstance(failure, papermill.PapermillExecutionError):
+        found = re.match(r"\[Errno (\d+)\]", str(failure.evalue))
+        if found and int(found.group(1)) in STORAGE_ERRNOS:
+            return int(found.group(1))
+    return None
+
+
+def execute(job: Job, root: Path, source: Path | None = None) -> Outcome:
+    """Run one job with papermill into ``root/<slug>``; a failure becomes a failed outcome.
+
+    A full or read-only disk is not the notebook's failure: it raises :class:`OSError` so
+    that the run stops.
+    """
     import papermill
 
     folder = root / job.slug
@@ -101,7 +182,7 @@ def execute(job: Job, root: Path) -> Outcome:
     try:
         _log_stderr_to(folder / "logs" / f"{job.notebook}.log")
         papermill.execute_notebook(
-            str(NOTEBOOKS / f"{job.notebook}.ipynb"),
+            str((source or notebooks_dir()) / f"{job.notebook}.ipynb"),
             str(output),
             parameters={"council": job.council_ref, "results_dir": str(results)},
             kernel_name=KERNEL,
@@ -110,10 +191,12 @@ def execute(job: Job, root: Path) -> Outcome:
             log_output=False,
             request_save_on_cell_execute=False,  # write the notebook once, at the end
         )
-    except papermill.PapermillExecutionError as failure:
-        error = f"{failure.ename}: {failure.evalue}".strip()
     except Exception as failure:  # noqa: BLE001 - a kernel that dies must not stop the batch
-        error = f"{type(failure).__name__}: {failure}"
+        code = storage_errno(failure)
+        if code:
+            raise OSError(code, os.strerror(code), str(folder)) from None
+        error = (f"{failure.ename}: {failure.evalue}" if isinstance(failure, papermill.PapermillExecutionError)
+                 else f"{type(failure).__name__}: {failure}").strip()
     if output.exists():
         prepare_for_book(output, job)
     return Outcome(
@@ -132,6 +215,11 @@ def _log_stderr_to(path: Path) -> None:
     log = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(log, 2)
     os.close(log)
+
+
+def write_notebook(notebook: nbformat.NotebookNode, path: Path) -> None:
+    """Write an executed notebook (the one place the runner writes notebooks)."""
+    nbformat.write(notebook, path)
 
 
 def prepare_for_book(path: Path, job: Job) -> None:
@@ -153,7 +241,7 @@ def prepare_for_book(path: Path, job: Job) -> None:
             first, _, rest = cell.source.lstrip().partition("\n")
             cell.source = f"{first}: {markdown_literal(job.name)}\n{rest}"
             titled = True
-    nbformat.write(notebook, path)
+    write_notebook(notebook, path)
 
 
 def qualify_labels(markdown: str, slug: str) -> str:
@@ -163,6 +251,308 @@ def qualify_labels(markdown: str, slug: str) -> str:
     return markdown
 
 
+# --- worker processes -------------------------------------------------------------------
+
+
+def _kill_tree(pid: int, itself: bool = True) -> None:
+    """Kill process ``pid`` (unless not ``itself``) and every process below it (its notebook
+    kernels) at once; remove the kernels' connection files."""
+    try:
+        top = psutil.Process(pid)
+        processes = top.children(recursive=True) + ([top] if itself else [])
+    except psutil.Error:
+        return
+    for process in reversed(processes):  # the worker first: it starts no kernel after that
+        try:
+            command = process.cmdline()
+            process.kill()
+        except psutil.Error:
+            continue
+        connection = next((b for a, b in zip(command, command[1:]) if a == "-f" and b.endswith(".json")), None)
+        if connection:
+            Path(connection).unlink(missing_ok=True)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this worker stop, with its kernel, when the run's process dies (even by SIGKILL).
+
+    On Linux the kernel kills the worker at the parent's death (``PR_SET_PDEATHSIG``) and
+    ipykernel stops a kernel whose parent has gone; a watchdog thread that polls the parent's
+    pid kills the kernels and the worker everywhere (and covers a parent that died before
+    ``prctl``).
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(POLL)
+        _kill_tree(os.getpid(), itself=False)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="carebook-parent-watchdog").start()
+
+
+def _worker(job: Job, root: Path, source: Path, parent: int, conn: Connection) -> None:
+    """A worker process: run one job and send back ``("done", outcome)`` or ``("storage", errno)``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run's process decides what Ctrl-C stops
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
+    try:
+        conn.send(("done", execute(job, root, source)))
+    except OSError as failure:
+        conn.send(("storage", failure.errno or errno.EIO))
+    except Exception as failure:  # noqa: BLE001 - reported as the notebook's failure
+        conn.send(("done", Outcome(job.slug, job.name, job.notebook, "failed", 0.0, f"{type(failure).__name__}: {failure}".splitlines()[0])))
+
+
+@dataclass
+class _Running:
+    job: Job
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+
+
+@dataclass
+class _Stop:
+    """Why the run stops early: a signal's name, or a full disk's errno."""
+
+    signal_name: str = ""
+    storage: int = 0
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.signal_name = self.signal_name or signal.Signals(signum).name
+
+    def __bool__(self) -> bool:
+        return bool(self.signal_name or self.storage)
+
+
+def _start(job: Job, root: Path, source: Path) -> _Running:
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_worker, args=(job, root, source, os.getpid(), send), daemon=False,
+                              name=f"carebook {job.slug}/{job.notebook}")
+    process.start()
+    send.close()
+    return _Running(job, process, receive)
+
+
+def _collect(worker: _Running, stop: _Stop) -> Outcome | None:
+    """The outcome a finished worker sent (a failed one when it died without a word)."""
+    try:
+        message = worker.conn.recv() if worker.conn.poll() else None
+    except EOFError:
+        message = None
+    worker.process.join()
+    worker.conn.close()
+    if message and message[0] == "storage":
+        stop.storage = stop.storage or message[1]
+        return None
+    if message:
+        return message[1]
+    job = worker.job
+    return Outcome(job.slug, job.name, job.notebook, "failed", 0.0,
+                   f"the notebook's process stopped unexpectedly (exit status {worker.process.exitcode})")
+
+
+def _stop_all(running: Sequence[_Running]) -> None:
+    """Stop running workers and their kernels at once (what they were writing is discarded)."""
+    for worker in running:
+        _kill_tree(worker.process.pid)
+        worker.process.join()
+        worker.conn.close()
+
+
+def _execute_all(work: Sequence[Job], root: Path, source: Path, jobs: int, stop: _Stop,
+                 finished: Callable[[Outcome], None]) -> None:
+    """Run ``work`` in at most ``jobs`` worker processes until done or asked to stop."""
+    pending, running, jobs = deque(work), [], max(1, jobs)
+    try:
+        while running or (pending and not stop):
+            while pending and len(running) < jobs and not stop:
+                running.append(_start(pending.popleft(), root, source))
+            ready = set(wait([w.process.sentinel for w in running] + [w.conn for w in running], timeout=POLL))
+            for worker in [w for w in running if w.conn in ready or w.process.sentinel in ready]:
+                running.remove(worker)
+                outcome = _collect(worker, stop)
+                if outcome:
+                    finished(outcome)
+            if stop:
+                break
+    finally:
+        _stop_all(running)
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+@contextmanager
+def _writing(folder: Path) -> Iterator[None]:
+    """Turn a failure to write under ``folder`` into one clear :class:`OutputError`."""
+    try:
+        yield
+    except OSError as failure:
+        raise _output_error(folder, failure.errno, failure.strerror or str(failure)) from None
+
+
+def _output_error(folder: Path, code: int | None, reason: str | None = None) -> OutputError:
+    reason = (reason or os.strerror(code or 0)).lower()
+    return OutputError(f"cannot write the executed notebooks here: {reason}; the pages installed before are unchanged",
+                       file=str(folder))
+
+
+@contextmanager
+def run_lock(root: Path, waiting: Callable[[str], None]) -> Iterator[bool]:
+    """Hold the run lock of ``root``; yield whether this run had to wait for another one."""
+    with _writing(root):
+        root.mkdir(parents=True, exist_ok=True)
+        handle = open(root / LOCK, "a+")  # noqa: SIM115 - held for the whole run
+    with handle:
+        waited = False
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting(f"carebook: another carebook run is using {root.parent.parent}; waiting")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            waited = True
+        try:
+            yield waited
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def recover(root: Path) -> None:
+    """Clear what runs that died left in the staging area (call under the run lock).
+
+    A council folder moved aside by a run that died before it renamed the new one in is put
+    back; everything else in the staging area is removed.
+    """
+    staging = root / STAGING
+    for aside in staging.glob("*/previous/*"):
+        if not (root / aside.name).exists():
+            aside.rename(root / aside.name)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+@dataclass
+class _Book:
+    """The installed book during a run: the manifest rows it started from, the staging folder,
+    the outcomes so far, and how councils are installed as they finish."""
+
+    root: Path
+    run_dir: Path
+    previous: pd.DataFrame
+    keep_previous: bool
+    order: dict[tuple[str, str], int]
+    installed: list[Outcome] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    left: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, root: Path, work: Sequence[Job], keep_previous: bool) -> _Book:
+        """Clear what dead runs left (under the run lock) and make this run's staging folder."""
+        with _writing(root):
+            recover(root)
+            run_dir = root / STAGING / f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+            run_dir.mkdir(parents=True)
+        left: dict[str, int] = {}
+        for job in work:
+            left[job.slug] = left.get(job.slug, 0) + 1
+        return cls(root, run_dir, read_manifest(root), keep_previous,
+                   {(j.slug, j.notebook): i for i, j in enumerate(work)}, left=left)
+
+    def record(self, outcome: Outcome) -> None:
+        """Note a finished notebook; install its council when it was the council's last."""
+        self.outcomes.append(outcome)
+        self.left[outcome.council] -= 1
+        if not self.left[outcome.council]:
+            self.install(outcome.council, [o for o in self.outcomes if o.council == outcome.council])
+
+    def conclude(self, stop: _Stop, prune: bool, retain: Sequence[str]) -> list[Outcome]:
+        """After the workers: raise what stopped the run, or (with ``prune``) leave only this
+        run's councils and the ``retain`` ones in the manifest; the outcomes in run order."""
+        if stop.storage:
+            raise _output_error(self.root, stop.storage)
+        if stop.signal_name:
+            unfinished = [slug for slug, count in self.left.items() if count]
+            installed = [slug for slug, count in self.left.items() if not count]
+            raise Interrupted(stop.signal_name, self.outcomes, installed, unfinished, len(self.order))
+        if prune:
+            with _writing(self.root):
+                os.replace(_write_csv(self.manifest(prune=True, retain=retain), self.run_dir / MANIFEST), self.root / MANIFEST)
+        return sorted(self.installed, key=lambda o: self.order[(o.council, o.notebook)])
+
+    def close(self) -> None:
+        """Remove this run's staging folder (and the staging area when it is empty)."""
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+        with suppress(OSError):
+            self.run_dir.parent.rmdir()
+
+    def manifest(self, prune: bool, retain: Sequence[str] = ()) -> pd.DataFrame:
+        """This run's installed rows in run order, after the previous rows they do not replace
+        (with ``prune``, only the previous rows of the ``retain`` councils are kept)."""
+        current = pd.DataFrame([asdict(o) for o in sorted(self.installed, key=lambda o: self.order[(o.council, o.notebook)])],
+                               columns=list(Outcome.__dataclass_fields__))
+        previous = self.previous
+        if prune:
+            previous = previous[previous["council"].isin(retain)]
+        if self.keep_previous:
+            replaced = pd.Series(list(zip(previous["council"], previous["notebook"])), index=previous.index, dtype=object)
+            replaced = replaced.isin(set(zip(current["council"], current["notebook"])))
+        else:
+            replaced = previous["council"].isin(set(current["council"]))
+        return pd.concat([previous[~replaced], current], ignore_index=True) if len(previous) else current
+
+    def install(self, slug: str, outcomes: Sequence[Outcome]) -> None:
+        """Replace council ``slug``'s pages by its staged folder and record its outcomes."""
+        staged, target = self.run_dir / slug, self.root / slug
+        with _writing(self.root):
+            if self.keep_previous and target.is_dir():
+                merged = self.run_dir / "merged" / slug
+                shutil.copytree(target, merged)
+                shutil.copytree(staged, merged, dirs_exist_ok=True)
+                staged = merged
+            self.installed.extend(outcomes)
+            pending = _write_csv(self.manifest(prune=False), self.run_dir / MANIFEST)
+            aside = self.run_dir / "previous" / slug
+            if target.exists():
+                aside.parent.mkdir(exist_ok=True)
+                target.rename(aside)
+            staged.rename(target)
+            os.replace(pending, self.root / MANIFEST)
+            shutil.rmtree(aside, ignore_errors=True)
+
+
+def _write_csv(table: pd.DataFrame, path: Path) -> Path:
+    """Write ``table`` to ``path`` and flush it to disk."""
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        table.to_csv(out, index=False)
+        out.flush()
+        os.fsync(out.fileno())
+    return path
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def _stop_on_signals(stop: _Stop) -> Iterator[None]:
+    """While running, SIGINT and SIGTERM ask the run to stop (in the main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+
+
 def run(
     councils: Sequence[Council],
     notebooks: Sequence[str],
@@ -170,44 +560,53 @@ def run(
     root: Path | None = None,
     keep_previous: bool = False,
     progress: Callable[[Outcome], None] | None = None,
+    retain: Sequence[str] = (),
+    waiting: Callable[[str], None] = _say,
 ) -> list[Outcome]:
-    """Execute every notebook for every council in ``jobs`` processes; write the manifest.
+    """Execute every notebook for every council in ``jobs`` processes and install the results.
 
-    The manifest (``book/councils/manifest.csv``) lists this run's councils; with
-    ``keep_previous`` earlier outcomes of other councils or notebooks stay in it.
+    Each council is installed (its folder replaced, its manifest rows written) as soon as all
+    its notebooks have finished. At the end of a complete run the manifest lists this run's
+    councils only, unless ``keep_previous`` (earlier outcomes of other councils or notebooks
+    stay, and a council's other notebooks are kept) or this run waited for another one;
+    ``retain`` names councils whose earlier rows stay anyway (e.g. a council whose file could
+    not be read). Raises :class:`Interrupted` after SIGINT or SIGTERM and
+    :class:`OutputError` when the folder cannot be written or the disk is full.
     """
     root = root or output_root()
+    source = notebooks_dir()
+    if not councils or not notebooks:
+        raise InputError("nothing to run: expected at least one council and one notebook", where="carebook run")
     for name in notebooks:
         check_notebook_parameters(name)
     work = [job_for(c, n) for c in councils for n in notebooks]
-    previous = read_manifest(root) if keep_previous else pd.DataFrame()
-    if not keep_previous:
-        for council in councils:
-            shutil.rmtree(root / council.slug, ignore_errors=True)
-    outcomes: list[Outcome] = []
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(execute, job, root) for job in work]
-        for future in as_completed(futures):
-            outcome = future.result()
-            outcomes.append(outcome)
-            if progress:
-                progress(outcome)
-    order = {(j.slug, j.notebook): i for i, j in enumerate(work)}
-    outcomes.sort(key=lambda o: order[(o.council, o.notebook)])
-    write_manifest(root, outcomes, previous)
-    return outcomes
+    import papermill  # noqa: F401 - imported once here, inherited by every forked worker
+
+    def finished(outcome: Outcome) -> None:
+        book.record(outcome)
+        if progress:
+            progress(outcome)
+
+    with run_lock(root, waiting) as waited:
+        book = _Book.open(root, work, keep_previous)
+        stop = _Stop()
+        try:
+            with _stop_on_signals(stop):
+                _execute_all(work, book.run_dir, source, jobs, stop, finished)
+            return book.conclude(stop, prune=not (keep_previous or waited), retain=retain)
+        finally:
+            book.close()
 
 
 def write_manifest(root: Path, outcomes: Sequence[Outcome], previous: pd.DataFrame) -> Path:
-    """Write the run manifest as CSV (one row per council and notebook)."""
-    root.mkdir(parents=True, exist_ok=True)
-    current = pd.DataFrame([asdict(o) for o in outcomes], columns=list(Outcome.__dataclass_fields__))
-    if not previous.empty:
-        done = set(zip(current["council"], current["notebook"]))
-        keep = ~pd.Series(list(zip(previous["council"], previous["notebook"])), index=previous.index).isin(done)
-        current = pd.concat([previous[keep], current], ignore_index=True)
-    path = root / MANIFEST
-    current.to_csv(path, index=False)
+    """Write the run manifest as CSV (one row per council and notebook), atomically; the
+    ``previous`` rows of other councils or notebooks stay."""
+    with _writing(root):
+        root.mkdir(parents=True, exist_ok=True)
+        book = _Book(root, root, previous, True, {(o.council, o.notebook): i for i, o in enumerate(outcomes)}, list(outcomes))
+        path = root / MANIFEST
+        temporary = _write_csv(book.manifest(prune=False), root / f".{MANIFEST}.{os.getpid()}.tmp")
+        os.replace(temporary, path)
     return path
 
 
