@@ -61,7 +61,7 @@ def empty_problems() -> pd.DataFrame:
 
 
 def _dates(frame: pd.DataFrame, field: str) -> tuple[pd.Series, pd.Series]:
-    parsed = pd.to_datetime(frame[field], format="%d/%m/%Y", errors="coerce").astype("datetime64[ns]")
+    parsed = pd.to_datetime(frame[field], format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
     return parsed, frame[field].notna() & parsed.isna()
 
 
@@ -78,8 +78,8 @@ def typed_header(header: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         _problems(header, sex.notna() & ~sex.isin(list(codes.SEX)), "SEX", "code",
                   "expected SEX 1 (male) or 2 (female), got {value}"),
         _problems(header, header["DOB"].isna(), "DOB", "blank", "expected a date of birth; blank"),
-        _problems(header, bad_dob, "DOB", "date", "expected a date dd/mm/yyyy, got {value}"),
-        _problems(header, bad_mc, "MC_DOB", "date", "expected a date dd/mm/yyyy, got {value}"),
+        _problems(header, bad_dob, "DOB", "date", "expected a real date, got {value}"),
+        _problems(header, bad_mc, "MC_DOB", "date", "expected a real date, got {value}"),
     ]
     return typed, pd.concat(found, ignore_index=True)
 
@@ -93,8 +93,8 @@ def typed_episodes(episodes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     found = [_problems(episodes, episodes[f].isna(), f, "blank", f"expected a value for {f}; blank")
              for f in ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE")]
     found += [
-        _problems(episodes, bad_decom, "DECOM", "date", "expected a date dd/mm/yyyy, got {value}"),
-        _problems(episodes, bad_dec, "DEC", "date", "expected a date dd/mm/yyyy, got {value}"),
+        _problems(episodes, bad_decom, "DECOM", "date", "expected a real date, got {value}"),
+        _problems(episodes, bad_dec, "DEC", "date", "expected a real date, got {value}"),
     ]
     for field in _CODED_EPISODE_FIELDS:  # a handful of fields, each checked over all rows at once
         given = episodes[field].notna()

@@ -102,8 +102,8 @@ def test_strict_mode_stops_with_the_first_problems(extract_dir):
 
 
 BROKEN_FILES = {
-    "bad dates": ("episodes", EPISODES + "\nA1,2015-05-01,S,V2,N1,U6,PR1,,,,,,\n",
-                  "2016/episodes.csv row 2 DECOM: expected a date dd/mm/yyyy, got 2015-05-01"),
+    "bad dates": ("episodes", EPISODES + "\nA1,31/02/2015,S,V2,N1,U6,PR1,,,,,,\n",
+                  "2016/episodes.csv row 2 DECOM: expected a real date, got 31/02/2015"),
     "unknown codes": ("episodes", EPISODES + "\nA1,01/05/2015,S,V9,N1,U6,PR1,,,,,,\n",
                       "LS: expected a LS code from the 903 list, got V9"),
     "overlapping episodes": ("episodes", EPISODES + "\nA1,01/05/2015,S,V2,N1,U6,PR1,01/08/2015,X1,,,,"
@@ -144,7 +144,7 @@ def test_missing_episodes_file_is_a_clear_error(extract_dir):
 
 def test_lenient_mode_keeps_the_good_rows_of_a_file_with_bad_dates(extract_dir):
     write_year(extract_dir, "2016", ["A1,1,01/01/2008,WBRI,,,", "A2,2,01/01/2009,WBRI,,,"],
-               ["A1,2015-05-01,S,V2,N1,U6,PR1,,,,,,", "A2,01/05/2015,S,V2,N1,U6,PR1,,,,,,"])
+               ["A1,31/04/2015,S,V2,N1,U6,PR1,,,,,,", "A2,01/05/2015,S,V2,N1,U6,PR1,,,,,,"])
     extract = read_extract(extract_dir, mode="lenient")
     assert extract.episodes["CHILD"].tolist() == ["A2"]
     assert extract.problems[["row", "field", "rule"]].values.tolist() == [[2, "DECOM", "date"]]
