@@ -131,3 +131,33 @@ def test_a_903_file_whose_name_gives_no_year(tmp_path):
     write_extract(children(), tmp_path, layout="flat_files")
     shutil.copy(tmp_path / "SSDA903_2025_header.csv", tmp_path / "header_latest.csv")
     assert _error(tmp_path).startswith("header_latest.csv: expected the collection year in the name of a 903 file")
+
+
+def test_an_xml_return_as_other_systems_write_it(tmp_path):
+    """Latin-1, a comment, padded values, a CDATA section, attributes, nested review
+    elements, empty elements written three ways, elements left out."""
+    path = tmp_path / "return.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n<!-- exported <CHILD> -->\n<EXPSSDA903>'
+        "<CHILD><HEADER><CHILDID> A1 </CHILDID><SEX>M</SEX><DOB>1/2/2010</DOB>"
+        "<AREVIEW><REVIEW>01/01/2020</REVIEW></AREVIEW><ETHNIC><![CDATA[W&B]]></ETHNIC><MOTHER></MOTHER></HEADER>"
+        "<EPISODE><DECOM>01/05/2024</DECOM><PL>U4</PL><HOME_POST>S60 1AA </HOME_POST><DEC/></EPISODE>"
+        '<EPISODE><DECOM>01/06/2024</DECOM><URN xsi:nil="true"/><DEC>\n 02/07/2024</DEC><REC>E4A</REC></EPISODE>'
+        "</CHILD><CHILD><HEADER><CHILDID>Bé</CHILDID><DOB /></HEADER></CHILD></EXPSSDA903>",
+        encoding="latin-1",
+    )
+    raw = read_raw(path)
+    assert raw.header[["CHILD", "SEX", "DOB", "ETHNIC", "MOTHER"]].fillna("-").values.tolist() == [
+        ["A1", "M", "2010-02-01", "W&B", "-"], ["Bé", "-", "-", "-", "-"]]
+    assert raw.episodes[["CHILD", "DECOM", "PLACE", "HOME_POST", "DEC", "REC", "URN", "_row"]].fillna("-").values.tolist() == [
+        ["A1", "2024-05-01", "U4", "S60 1AA", "-", "-", "-", 1], ["A1", "2024-06-01", "-", "-", "2024-07-02", "E4A", "-", 1]]
+    assert raw.years == [2025]
+
+
+def test_a_truncated_xml_return_or_a_child_without_header(tmp_path):
+    path = tmp_path / "return_2025.xml"
+    path.write_text("<EXPSSDA903><CHILD><HEADER><CHILDID>A</CHILDID></HEADER></CHILD><CHILD><EPISODE>"
+                    "<DECOM>01/05/2024</DECOM></EPISODE></CHILD></EXPSSDA903>")
+    assert _error(path) == "return_2025.xml: row 2 (CHILD 2): expected a HEADER element in each CHILD; none"
+    path.write_text("<EXPSSDA903><CHILD><HEADER><CHILDID>A</CHILDID></HEADER></CHILD><CHILD><EPISODE>")
+    assert _error(path) == "return_2025.xml: expected a well-formed XML file: no element found: line 1, column 80"
