@@ -19,7 +19,7 @@ two C-speed passes instead. First ``pyexpat`` parses it with no handlers, which 
 it well-formed XML (a truncated or broken file is an InputError giving expat's line and
 column). Then one regular expression lists its tokens in document order: the start of
 each ``CHILD``, ``HEADER`` and ``EPISODE`` element, and each leaf element's name and text
-(``<DEC>01/04/2024</DEC>``, ``<DEC />``, attributes allowed). Each leaf belongs to the
+(``<DEC>01/04/2024</DEC>``, ``<DEC />``, attributes allowed; values trimmed). Each leaf belongs to the
 child and episode of the markers before it; columns are filled with numpy by those
 numbers, with no per-row Python work. Comments are removed and CDATA sections escaped
 before the tokens are listed; entities (``&amp;``) are decoded in the values holding one.
@@ -47,13 +47,6 @@ EPISODE_ELEMENTS: dict[str, str] = {column: column for column in codes.EPISODE_C
 _MARKERS = ("CHILD", "HEADER", "EPISODE")
 _LEAF = r"<([A-Za-z_][\w.-]*)(?:\s[^>]*)?(?:/>|>{value}</\2\s*>)"
 _TOKENS = re.compile(rf"<({'|'.join(_MARKERS)})[\s>/]|" + _LEAF.format(value=r"([^<]*)"))
-#: The same, trimming spaces around each value (used only when some value has them).
-_TRIMMED_TOKENS = re.compile(rf"<({'|'.join(_MARKERS)})[\s>/]|"
-                             + _LEAF.format(value=r"\s*((?:[^<\s]+(?:\s+[^<\s]+)*)?)\s*"))
-#: A value with spaces before it; and, searched in the reversed text (a pattern starting
-#: with a literal is much faster), a value with spaces after it.
-_LEADING_SPACE = re.compile(r">\s+[^\s<]")
-_TRAILING_SPACE_REVERSED = re.compile(r"/<\s+[^\s>]")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
 _FIRST_TAG = re.compile(r"<([A-Za-z_][\w.:-]*)")
@@ -86,16 +79,24 @@ def _text(path: Path, label: str) -> str:
     return text
 
 
+def _values(values: np.ndarray, text: str) -> np.ndarray:
+    """Token values trimmed (only if some value has spaces around it), blanks as None,
+    and entities decoded (only if the file has any)."""
+    joined = "\x00" + "\x00".join(values.tolist()) + "\x00"
+    if any(f"{space}\x00" in joined or f"\x00{space}" in joined for space in " \t\r\n"):
+        values = np.array([value.strip() for value in values], dtype=object)
+    values = np.where(values == "", None, values)
+    if "&" in text:
+        entity = np.array([value is not None and "&" in value for value in values], dtype=bool)
+        values[entity] = [html.unescape(value) for value in values[entity]]
+    return values
+
+
 def _column(values: np.ndarray, selected: np.ndarray, row: np.ndarray, rows: int) -> pd.Series:
     """``rows`` values: each selected token's value at its row (NA elsewhere or blank)."""
     out = np.full(rows, None, dtype=object)
     out[row[selected]] = values[selected]
-    column = pd.Series(out, dtype="string")
-    column = column.mask(column == "")
-    entity = column.str.contains("&", regex=False).fillna(False).to_numpy(dtype=bool)
-    if entity.any():
-        column[entity] = column[entity].map(html.unescape)
-    return column
+    return pd.Series(pd.array(out, dtype="string"))
 
 
 def read_xml(path: Path | str, label: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -114,10 +115,8 @@ def read_xml(path: Path | str, label: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     if root is None or root.group(1) != ROOT:
         raise InputError(f"not an SSDA903 XML return: expected the root element {ROOT}, found "
                          f"{root.group(1) if root else 'none'}", file=label)
-    padded = _LEADING_SPACE.search(text) or _TRAILING_SPACE_REVERSED.search(text[::-1])
-    pattern = _TRIMMED_TOKENS if padded else _TOKENS
-    tokens = np.array(pattern.findall(text), dtype=object).reshape(-1, 3)
-    marker, tag, value = tokens[:, 0], tokens[:, 1], tokens[:, 2]
+    tokens = np.array(_TOKENS.findall(text), dtype=object).reshape(-1, 3)
+    marker, tag, value = tokens[:, 0], tokens[:, 1], _values(tokens[:, 2], text)
     is_child, is_header, is_episode = (marker == name for name in _MARKERS)
     children = int(is_child.sum())
     if not children:
