@@ -133,13 +133,14 @@ def _year_folder_files(folder: Path, name: YearName, root: Path) -> YearFiles:
     return YearFiles(name, {k: found[(k,)] for k in KINDS}, {k: _label(found[(k,)], root) for k in KINDS})
 
 
-def _year_folders(root: Path) -> list[Path]:
-    """The collection-year folders of ``root``. InputError for a folder whose name looks
-    like a year but is not one, and for another folder holding 903 files."""
+def _year_folders(root: Path) -> list[tuple[Path, YearName]]:
+    """The collection-year folders of ``root`` and their years. InputError for a folder
+    whose name looks like a year but is not one, and for another folder holding 903 files."""
     years = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        if year_name(folder.name) is not None:
-            years.append(folder)
+        name = year_name(folder.name)
+        if name is not None:
+            years.append((folder, name))
         elif _LOOKS_LIKE_YEAR.search(folder.name):
             raise InputError("expected a collection-year folder named like 2025, 2024-25, 2024_25 or "
                              "2024-2025; this name cannot be read as one", file=_label(folder, root))
@@ -198,10 +199,10 @@ def find_layout(path: Path | str) -> Layout:
     year_dirs = _year_folders(root)
     flat = [p for p in _csv_files(root) if _LOOKS_903.search(p.stem.lower())]
     xml = _xml_files(root)
-    present = {kind: paths for kind, paths in
-               (("year_folders", year_dirs), ("flat_files", flat), ("xml", xml)) if paths}
+    found = {"year_folders": [folder for folder, _ in year_dirs], "flat_files": flat, "xml": xml}
+    present = {kind: paths[0] for kind, paths in found.items() if paths}
     if len(present) > 1:
-        examples = " and ".join(f"{LAYOUT_NAMES[k]} ({_label(v[0], root)})" for k, v in present.items())
+        examples = " and ".join(f"{LAYOUT_NAMES[kind]} ({_label(path, root)})" for kind, path in present.items())
         raise InputError(f"expected one layout of 903 files in the folder; found {examples}", file=str(root))
     if "xml" in present:
         return Layout("xml", root, xml={_label(p, root): p for p in xml})
@@ -214,5 +215,5 @@ def find_layout(path: Path | str) -> Layout:
             "or DfE XML returns; found none",
             file=str(root),
         )
-    years = [_year_folder_files(folder, year_name(folder.name), root) for folder in year_dirs]
+    years = [_year_folder_files(folder, name, root) for folder, name in year_dirs]
     return Layout("year_folders", root, years=years)
