@@ -171,7 +171,8 @@ def read_raw(path: Path | str, convention: str = "auto") -> RawExtract:
     (a folder in any layout, or one XML return), dates as ISO text, years not merged.
 
     ``convention``: "auto" (decided from the dates, see the module docstring), or
-    "end" / "start" to force how a bare year in a folder or file name is read.
+    "end" / "start" to force how a bare year in a folder or file name is read (not
+    used for XML returns, whose years come from their dates alone).
     """
     if convention not in CONVENTIONS:
         raise InputError(f"expected the convention auto, end or start; got {convention}", where="ssda903.convention")
