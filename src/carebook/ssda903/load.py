@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 def load_for_council(council: "Council") -> Extract:
     """The council's own 903 extract when its file sets ``ssda903.path`` (read and
-    validated with its ``ssda903.mode``: strict or lenient), else the deterministic
+    validated with its ``ssda903.mode``: strict or lenient, its folder and file names
+    read with ``ssda903.convention``), else the deterministic
     synthetic extract calibrated to its published figures (``Extract.is_synthetic``
     True, and ``Extract.source`` says so)."""
     params = council.ssda903
@@ -22,7 +23,8 @@ def load_for_council(council: "Council") -> Extract:
         from carebook.ssda903.read import read_extract
 
         folder = Path(params.path).expanduser()
-        return read_extract(folder if folder.is_absolute() else ROOT / folder, mode=params.mode)
+        return read_extract(folder if folder.is_absolute() else ROOT / folder, mode=params.mode,
+                            convention=params.convention)
     from carebook.ssda903.synth import generate
 
     return generate(council, params.synth_start_year, params.synth_end_year, params.seed)

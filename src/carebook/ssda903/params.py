@@ -99,10 +99,11 @@ class Ssda903Params(BaseModel):
     path: str | None = Field(
         None,
         description=(
-            "Folder holding the council's own 903 extract: one sub-folder per collection "
-            "year (e.g. 2015 for 1 April 2014 - 31 March 2015) with header.csv and "
-            "episodes.csv. Relative paths are taken from the project root. None = use "
-            "the synthetic extract."
+            "Folder holding the council's own 903 extract, in any layout councils hold: "
+            "one sub-folder per collection year (e.g. 2015 or 2014-15 for 1 April 2014 - "
+            "31 March 2015) with header.csv and episodes.csv; files named by year (e.g. "
+            "SSDA903_2015_header.csv); or DfE XML returns (or the path of one .xml). "
+            "Relative paths are taken from the project root. None = use the synthetic extract."
         ),
     )
     mode: Literal["strict", "lenient"] = Field(
@@ -111,6 +112,15 @@ class Ssda903Params(BaseModel):
             "strict: stop with a clear error listing the first problems found; lenient: "
             "repair what a stated rule can repair, drop only rows that cannot be used, and "
             "count every repair and drop."
+        ),
+    )
+    convention: Literal["auto", "end", "start"] = Field(
+        "auto",
+        description=(
+            "How a bare year in the extract's folder or file names is read: end = the year "
+            "the collection ends (DfE's way: 2015 holds 1 April 2014 - 31 March 2015); "
+            "start = the year it starts (2014 holds 2014-15); auto = decided from the "
+            "dates inside the files."
         ),
     )
     seed: int = Field(1, ge=0, description="Random seed of the synthetic extract.")

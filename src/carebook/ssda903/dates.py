@@ -1,0 +1,89 @@
+"""Dates of a 903 file, detected per column and normalised to ISO text ``yyyy-mm-dd``.
+
+Councils' files write dates ``dd/mm/yyyy`` (the return's own format, also ``d/m/yyyy``
+without leading zeros) or ISO ``yyyy-mm-dd`` (exports from other systems, sometimes
+with a time part such as ``2018-10-02 00:00:00`` or ``2018-10-02T00:00:00`` as Excel
+and pandas write them). Each date column of each file must keep to one of the two:
+
+- every non-blank value of the column has the shape of one format: the column is read
+  in that format and each value rewritten as ``yyyy-mm-dd``;
+- a value with the right shape that is not a real day (``31/02/2019``) keeps its
+  original text, so the validator later reports it as a bad date;
+- a column mixing the two formats, or holding a value in neither, is an InputError
+  naming the file, the column and the row of one example (never the value: it may be
+  a date of birth).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from carebook.errors import InputError
+
+DMY = "dmy"
+ISO = "iso"
+#: Format of a column with no values at all.
+BLANK = "blank"
+#: How each format is written in messages.
+SHOWN: dict[str, str] = {DMY: "dd/mm/yyyy", ISO: "yyyy-mm-dd"}
+_SHAPES: dict[str, str] = {
+    DMY: r"\d{1,2}/\d{1,2}/\d{4}",
+    ISO: r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?",
+}
+_PARSE_FORMAT: dict[str, str] = {DMY: "%d/%m/%Y", ISO: "%Y-%m-%d"}
+
+
+def _error(file: str, row: int, column: str, message: str) -> InputError:
+    return InputError(message, file=file, where=f"row {row}, field {column}")
+
+
+def detect_format(values: pd.Series, rows: pd.Series, file: str, column: str) -> str:
+    """The one date format of a column (``DMY``, ``ISO``, or ``BLANK`` when it has no
+    values). ``rows`` holds each value's row number in ``file`` for messages.
+    InputError when the column mixes formats or holds a value in neither."""
+    given = values.notna().to_numpy()
+    if not given.any():
+        return BLANK
+    text = values[given]
+    shape = pd.Series(pd.NA, index=text.index, dtype="string")
+    for name, pattern in _SHAPES.items():  # two formats
+        shape = shape.mask(shape.isna() & text.str.fullmatch(pattern).fillna(False).astype(bool), name)
+    neither = shape.isna().to_numpy()
+    if neither.any():
+        raise _error(file, int(rows[given][neither].iloc[0]), column,
+                     "expected a date dd/mm/yyyy or yyyy-mm-dd; found neither")
+    first = str(shape.iloc[0])
+    other = (shape != first).to_numpy()
+    if other.any():
+        row = int(rows[given][other].iloc[0])
+        raise _error(file, row, column,
+                     f"expected one date format in the column; this row is {SHOWN[str(shape[other].iloc[0])]}, "
+                     f"earlier rows {SHOWN[first]}")
+    return first
+
+
+def to_iso(values: pd.Series, fmt: str) -> tuple[pd.Series, pd.Series]:
+    """Values of a column in format ``fmt`` as (ISO text, datetime64). A value that is
+    not a real day keeps its text (and is NaT among the dates); blanks stay NA."""
+    if fmt == BLANK:
+        return values.astype("string"), pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
+    shaped = values.str.slice(0, 10) if fmt == ISO else values
+    parsed = pd.to_datetime(shaped, format=_PARSE_FORMAT[fmt], errors="coerce")
+    iso = np.datetime_as_string(parsed.to_numpy(dtype="datetime64[D]"), unit="D")
+    text = pd.Series(iso, index=values.index, dtype="string").where(parsed.notna(), values.astype("string"))
+    return text, parsed
+
+
+def normalise(frame: pd.DataFrame, columns: tuple[str, ...], file: str) -> tuple[pd.DataFrame, dict[str, str], pd.Timestamp]:
+    """``frame`` with its date ``columns`` as ISO text, the format found for each, and
+    the latest real date among them (NaT when none). Rows are numbered by ``frame['_row']``."""
+    formats: dict[str, str] = {}
+    dates: dict[str, pd.Series] = {}
+    latest = pd.NaT
+    for column in columns:  # two date columns per file
+        formats[column] = detect_format(frame[column], frame["_row"], file, column)
+        dates[column], parsed = to_iso(frame[column], formats[column])
+        top = parsed.max()
+        latest = top if pd.isna(latest) or (pd.notna(top) and top > latest) else latest
+    return frame.assign(**dates), formats, latest
