@@ -9,7 +9,9 @@ and pandas write them). Each date column of each file must keep to one of the tw
   in that format and each value rewritten as ``yyyy-mm-dd``;
 - a value with the right shape that is not a real day (``31/02/2019``) keeps its
   original text, so the validator later reports it as a bad date;
-- a column mixing the two formats, or holding a value in neither, is an InputError
+- a value in neither format (``unknown``, ``00/00/0000``) also keeps its text, so the
+  row is reported and repaired or dropped by the repair rules, never read as a date;
+- a column mixing the two formats, or with no value in either, is an InputError
   naming the file, the column and the row of one example (never the value: it may be
   a date of birth).
 """
@@ -41,7 +43,7 @@ def _error(file: str, row: int, column: str, message: str) -> InputError:
 def detect_format(values: pd.Series, rows: pd.Series, file: str, column: str) -> str:
     """The one date format of a column (``DMY``, ``ISO``, or ``BLANK`` when it has no
     values). ``rows`` holds each value's row number in ``file`` for messages.
-    InputError when the column mixes formats or holds a value in neither."""
+    InputError when the column mixes formats or has no value in either."""
     given = values.notna().to_numpy()
     if not given.any():
         return BLANK
@@ -50,11 +52,11 @@ def detect_format(values: pd.Series, rows: pd.Series, file: str, column: str) ->
     for name, pattern in _SHAPES.items():  # two formats
         shape = shape.mask(shape.isna() & text.str.fullmatch(pattern).fillna(False).astype(bool), name)
     neither = shape.isna().to_numpy()
-    if neither.any():
-        raise _error(file, int(rows[given][neither].iloc[0]), column,
-                     "expected a date dd/mm/yyyy or yyyy-mm-dd; found neither")
-    first = str(shape.iloc[0])
-    other = (shape != first).to_numpy()
+    if neither.all():
+        raise _error(file, int(rows[given].iloc[0]), column,
+                     "expected dates dd/mm/yyyy or yyyy-mm-dd; found neither in the whole column")
+    first = str(shape[~neither].iloc[0])
+    other = (~neither & (shape != first).fillna(False)).to_numpy()
     if other.any():
         row = int(rows[given][other].iloc[0])
         raise _error(file, row, column,

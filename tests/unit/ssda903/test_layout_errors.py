@@ -13,6 +13,7 @@ from ssda903_helpers import write_year
 from carebook.errors import InputError
 from carebook.ssda903 import dates
 from carebook.ssda903.raw import decide_convention, read_raw
+from carebook.ssda903.read import read_extract
 from carebook.ssda903.write import write_extract
 
 
@@ -36,8 +37,18 @@ def test_a_date_in_neither_format_names_the_row(tmp_path):
     write_year(tmp_path, "2025", ["A,1,01/01/2010,WBRI,,,"],
                ["A,01/05/2024,S,V2,N1,U6,PR1,,,,,,", "A,01/06/2024,P,V2,N1,U6,PR1,1st July 2024,E4A,,,,"])
     text = _error(tmp_path)
-    assert text == ("2025/episodes.csv: row 3, field DEC: expected a date dd/mm/yyyy or yyyy-mm-dd; found neither")
+    assert text == ("2025/episodes.csv: row 3, field DEC: expected dates dd/mm/yyyy or yyyy-mm-dd; "
+                    "found neither in the whole column")
     assert "July" not in text
+
+
+def test_one_value_in_neither_format_is_left_to_the_repair_rules(tmp_path):
+    write_year(tmp_path, "2025", ["A,1,01/01/2010,WBRI,,,", "B,2,01/01/2011,WBRI,,,"],
+               ["A,01/05/2024,S,V2,N1,U6,PR1,,,,,,", "B,unknown,S,V2,N1,U6,PR1,,,,,,"])
+    extract = read_extract(tmp_path, mode="lenient")
+    assert extract.episodes["CHILD"].tolist() == ["A"]
+    dropped = extract.repairs[extract.repairs["rule"] == "decom_date"]
+    assert (dropped["action"].tolist(), dropped["rows"].tolist()) == (["dropped"], [1])
 
 
 def test_date_formats_excel_and_unpadded_days_are_read(tmp_path):

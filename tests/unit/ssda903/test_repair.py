@@ -14,7 +14,7 @@ from ssda903_helpers import write_year
 from carebook.errors import InputError
 from carebook.ssda903 import codes, periods
 from carebook.ssda903.extract import Extract
-from carebook.ssda903.read import read_extract, read_years
+from carebook.ssda903.read import read_extract, read_raw
 from carebook.ssda903.repair import (
     care_days, latest_rows, nobody_in_care_reason, quality_summary, repair_extract,
 )  # fmt: skip
@@ -156,7 +156,8 @@ CASES["eighty_six_children_stay_in_care"] = _eighty_six()
 def _read_case(root: Path, case: dict, mode: str = "lenient"):
     for year, (header, episodes) in case["folders"].items():  # a few year folders
         write_year(root, str(year), header, episodes)
-    header_raw, episodes_raw, years = read_years(root)
+    raw = read_raw(root)
+    header_raw, episodes_raw, years = raw.header, raw.episodes, raw.years
     start, end = codes.year_span(years[0])[0], codes.year_span(years[-1])[1]
     return repair_extract(header_raw, episodes_raw, start, end, mode=mode, source=str(root)), years, episodes_raw
 
