@@ -179,6 +179,27 @@ def _synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _validate(args: argparse.Namespace) -> int:
+    """Read, repair and check an extract; print the report (and write it as JSON)."""
+    import json
+    from pathlib import Path
+
+    from carebook.ssda903 import report
+    from carebook.ssda903.read import extract_from_raw, read_raw
+
+    raw = read_raw(Path(args.path), convention=args.convention)
+    extract = extract_from_raw(raw, mode=args.mode)
+    found = report.build_report(raw, extract, la_code=args.la_code, dfe=not args.no_dfe_rules)
+    print(report.as_text(found))
+    if args.json:
+        target = Path(args.json)
+        try:
+            target.write_text(json.dumps(report.as_json(found), indent=1))
+        except OSError as error:
+            raise InputError(f"could not write the JSON report ({error.strerror})", file=str(target)) from None
+    return EXIT_OK if found.usable else EXIT_BAD_INPUT
+
+
 def _fetch(args: argparse.Namespace) -> int:
     from carebook import fetch
 
@@ -220,6 +241,16 @@ def parser() -> argparse.ArgumentParser:
     synth.add_argument("--years", default="2008-2025", metavar="FIRST-LAST", help="collection years (year ending 31 March), default 2008-2025")
     synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     synth.set_defaults(handler=_synth)
+
+    validate = commands.add_parser("validate", help="read and check a council's SSDA903 extract; report layout, repairs, DfE rules and yearly figures")
+    validate.add_argument("path", metavar="PATH", help="the extract: a folder (year folders, flat files or XML) or one XML file")
+    validate.add_argument("--json", metavar="FILE", help="also write the report as one JSON object")
+    validate.add_argument("--convention", choices=("auto", "end", "start"), default="auto",
+                          help="how folders and files name collection years: by the year they end (DfE) or start; default: from the dates")
+    validate.add_argument("--mode", choices=("lenient", "strict"), default="lenient", help="lenient: repair and report (default); strict: stop at the first problems")
+    validate.add_argument("--la-code", metavar="CODE", help="the council's ONS code, for DfE's rules on postcodes and local authorities")
+    validate.add_argument("--no-dfe-rules", action="store_true", help="skip DfE's validation rules")
+    validate.set_defaults(handler=_validate)
 
     fetch = commands.add_parser("fetch", help="download the official statistics from their publishers into data/public")
     fetch.add_argument("--dest", metavar="DIR", help="destination folder (default data/public)")

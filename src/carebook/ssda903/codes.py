@@ -239,6 +239,11 @@ def year_label(year: int) -> str:
     return f"{year:04d}"
 
 
+def year_name(year: int) -> str:
+    """A collection year as people write it: 2025 -> "2024-25" (1 April 2024 to 31 March 2025)."""
+    return f"{year - 1}-{year % 100:02d}"
+
+
 def year_span(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last day of a collection year (1 April to 31 March)."""
     return pd.Timestamp(year - 1, 4, 1), pd.Timestamp(year, 3, 31)

@@ -28,6 +28,7 @@ import yaml
 from carebook.errors import InputError
 from carebook.paths import REFERENCE, ROOT
 from carebook.ssda903 import codes
+from carebook.ssda903.codes import year_name
 
 #: The runner script executed by the isolated interpreter.
 RUNNER = Path(__file__).with_name("dfe_runner.py")
@@ -60,11 +61,6 @@ class DfeRun:
     counts: pd.DataFrame
     not_run: pd.DataFrame
     years_without_rules: tuple[int, ...] = ()
-
-
-def year_name(year: int) -> str:
-    """A collection year as people write it: 2025 -> "2024-25"."""
-    return f"{year - 1}-{year % 100:02d}"
 
 
 def ruleset_for(year: int) -> str | None:

@@ -1,0 +1,87 @@
+"""What a child-level page says about its 903 data: where they come from, what was
+repaired or dropped, what DfE's rules found, and why nobody is in care when nobody is.
+
+Every text here is made of counts and of words about the extract (its layout, its
+collection years): never a CHILD id, date of birth or postcode. The notebooks show
+them with ``page.notice`` and ``page.table``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from carebook.ssda903 import codes
+from carebook.ssda903.extract import Extract
+from carebook.ssda903.layout import LAYOUT_NAMES
+from carebook.ssda903.repair import nobody_in_care_reason, quality_summary
+CONVENTION_WORDS: dict[str, str] = {
+    "end": "named by the year in which each collection year ends, as DfE names them",
+    "start": "named by the year in which each collection year starts (read as the following collection year)",
+    "dates": "placed in collection years by the dates inside the return",
+}
+RULE_WORDS_COLUMNS = {"description": "Rule", "action": "What was done", "rows": "Rows",
+                      "share_of_care_days": "Share of care days"}
+
+
+@dataclass(frozen=True)
+class Notice:
+    """An admonition for the top of a child-level section."""
+
+    text: str
+    kind: str  # "note" or "warning"
+
+
+def _years_phrase(years: list[int]) -> str:
+    if not years:
+        return ""
+    first, last = codes.year_name(years[0]), codes.year_name(years[-1])
+    return f"collection year {first}" if first == last else f"collection years {first} to {last}"
+
+
+def data_statement(extract: Extract, detail_label: str | None = None) -> Notice:
+    """Where the page's 903 data come from, in a sentence or three: synthetic or the
+    council's own; for its own, the layout, collection years and convention found, and
+    what was repaired or dropped (with a link to the detail when ``detail_label`` is given)."""
+    if extract.is_synthetic:
+        return Notice(
+            f"**Synthetic data.** The council's own SSDA903 extract is not part of this book, so the figures "
+            f"in this section come from a {extract.source}. They show the method and the shape of the "
+            "results; they are not the council's records.", "warning")
+    layout = "the " + LAYOUT_NAMES[extract.layout] if extract.layout == "xml" else LAYOUT_NAMES.get(extract.layout, "")
+    convention = CONVENTION_WORDS.get(extract.convention, "")
+    link = f" See {{ref}}`the data quality section <{detail_label}>`." if detail_label else ""
+    text = (f"**The council's own data.** The figures in this section come from the council's SSDA903 "
+            f"return: {layout}, {_years_phrase(list(extract.years))}"
+            f"{f', {convention}' if convention else ''}. {quality_summary(extract.repairs).sentence}{link}")
+    return Notice(text, "note")
+
+
+def repair_warning(extract: Extract) -> Notice | None:
+    """A warning when more than 1% of the days of care were in repaired or dropped rows."""
+    summary = quality_summary(extract.repairs)
+    if extract.is_synthetic or not summary.needs_warning:
+        return None
+    return Notice(f"**Check the data before relying on these figures.** {summary.share:.1%} of the days of care "
+                  "in the extract were in rows that had to be repaired or were dropped; the figures below may "
+                  "differ from the council's own reports.", "warning")
+
+
+def child_level_notices(extract: Extract, on: pd.Timestamp, detail_label: str | None = None) -> list[Notice]:
+    """The admonitions at the top of a child-level section: the data statement, a warning
+    when more than 1% of care days were repaired or dropped, and why nobody is in care."""
+    found = [data_statement(extract, detail_label), repair_warning(extract)]
+    reason = nobody_in_care_reason(extract, on)
+    if reason:
+        found.append(Notice(f"**Nobody in care on this date.** {reason}", "warning"))
+    return [n for n in found if n is not None]
+
+
+def repairs_table(extract: Extract) -> pd.DataFrame:
+    """The repairs and drops by rule, for readers: rule, what was done, rows, share of care days."""
+    repairs = extract.repairs
+    shown = repairs[repairs["action"].isin(["repaired", "dropped"]) & (repairs["rows"] > 0)].sort_values("share_of_care_days", ascending=False)
+    return (shown[list(RULE_WORDS_COLUMNS)].assign(
+        share_of_care_days=shown["share_of_care_days"].map(lambda v: "less than 0.1%" if 0 < v < 0.001 else f"{v:.1%}"))
+        .rename(columns=RULE_WORDS_COLUMNS).reset_index(drop=True))
