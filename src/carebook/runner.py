@@ -245,8 +245,10 @@ def prepare_for_book(path: Path, job: Job) -> None:
 
 
 def qualify_labels(markdown: str, slug: str) -> str:
-    """Prefix ``:name:`` labels and the roles that refer to them with the council's slug."""
+    """Prefix ``:name:`` labels, ``(label)=`` targets and the roles that refer to them
+    with the council's slug."""
     markdown = re.sub(r"^(\s*:name:\s*)(\S+)", rf"\g<1>{slug}-\g<2>", markdown, flags=re.MULTILINE)
+    markdown = re.sub(r"^\(([\w-]+)\)=\s*$", rf"({slug}-\1)=", markdown, flags=re.MULTILINE)
     markdown = re.sub(r"\{(numref|ref)\}`([^`<]*<)?([^`>]+)(>?)`", rf"{{\1}}`\2{slug}-\3\4`", markdown)
     return markdown
 

@@ -50,6 +50,9 @@ class Extract:
     convention: how collection years were named (e.g. "year ending 31 March");
               "" for a generated extract.
     years:    the collection years read (each named by the year ending 31 March).
+    dfe_rules: DfE's validation rules over each collection year's own files (columns
+              year, code, message, count, excepted); None where they were not run.
+    dfe_note: why some years or rules were not checked ("" when all were).
     """
 
     header: pd.DataFrame
@@ -63,3 +66,5 @@ class Extract:
     layout: str = ""
     convention: str = ""
     years: tuple[int, ...] = ()
+    dfe_rules: pd.DataFrame | None = None
+    dfe_note: str = ""

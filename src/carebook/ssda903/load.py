@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ from carebook.ssda903.extract import Extract
 
 if TYPE_CHECKING:
     from carebook.params import Council
+    from carebook.ssda903.raw import RawExtract
 
 
 def load_for_council(council: "Council") -> Extract:
@@ -16,15 +18,30 @@ def load_for_council(council: "Council") -> Extract:
     validated with its ``ssda903.mode``: strict or lenient, its folder and file names
     read with ``ssda903.convention``), else the deterministic
     synthetic extract calibrated to its published figures (``Extract.is_synthetic``
-    True, and ``Extract.source`` says so)."""
+    True, and ``Extract.source`` says so). The council's own extract carries the counts
+    of DfE's validation rules on each collection year (``Extract.dfe_rules``)."""
     params = council.ssda903
     if params.path is not None:
         from carebook.paths import ROOT
-        from carebook.ssda903.read import read_extract
+        from carebook.ssda903.read import extract_from_raw, read_raw
 
         folder = Path(params.path).expanduser()
-        return read_extract(folder if folder.is_absolute() else ROOT / folder, mode=params.mode,
-                            convention=params.convention)
+        raw = read_raw(folder if folder.is_absolute() else ROOT / folder, convention=params.convention)
+        return with_dfe_rules(extract_from_raw(raw, mode=params.mode), raw, council)
     from carebook.ssda903.synth import generate
 
     return generate(council, params.synth_start_year, params.synth_end_year, params.seed)
+
+
+def with_dfe_rules(extract: Extract, raw: "RawExtract", council: "Council") -> Extract:
+    """The extract with DfE's validation rules counted on each collection year's files
+    (with the council's code where it is one council); where they cannot run (no
+    isolated environment, a validator failure) the note says why and the page goes on."""
+    from carebook.errors import InputError
+    from carebook.ssda903.report import dfe_rules_by_year
+
+    try:
+        rules, note = dfe_rules_by_year(raw, council.codes[0] if len(council.codes) == 1 else None)
+    except InputError as error:
+        return replace(extract, dfe_note=f"DfE's validation rules could not be run: {error}")
+    return replace(extract, dfe_rules=rules, dfe_note=note)

@@ -9,9 +9,11 @@ them with ``page.notice`` and ``page.table``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
+from carebook.disclosure import DEFAULT_THRESHOLD
 from carebook.ssda903 import codes
 from carebook.ssda903.extract import Extract
 from carebook.ssda903.layout import LAYOUT_NAMES
@@ -85,3 +87,53 @@ def repairs_table(extract: Extract) -> pd.DataFrame:
     return (shown[list(RULE_WORDS_COLUMNS)].assign(
         share_of_care_days=shown["share_of_care_days"].map(lambda v: "less than 0.1%" if 0 < v < 0.001 else f"{v:.1%}"))
         .rename(columns=RULE_WORDS_COLUMNS).reset_index(drop=True))
+
+
+def _published(counts: pd.Series) -> pd.Series:
+    """Row counts as a page prints them: 1 to 4 as "fewer than 5" (child-level counts)."""
+    return counts.astype("int64").map(lambda n: "fewer than 5" if 0 < n < DEFAULT_THRESHOLD else f"{n:,}")
+
+
+def section_label(slug: str, notebook: str) -> str:
+    """The book-wide label of a page's data-quality section (``(<notebook>-903-quality)=``
+    in the notebook, prefixed with the council's slug by the runner)."""
+    return f"{slug}-{notebook}-903-quality"
+
+
+def show_notices(page: Any, extract: Extract, on: pd.Timestamp) -> None:
+    """Show the notices of :func:`child_level_notices` at the top of a child-level section."""
+    label = None if extract.is_synthetic else section_label(page.council.slug, page.notebook)
+    for notice in child_level_notices(extract, on, label):  # two or three notices
+        page.notice(notice.text, kind=notice.kind)
+
+
+def quality_sentences(extract: Extract) -> str:
+    """The data-quality section in words: repairs, and what DfE's validation rules found."""
+    if extract.is_synthetic:
+        return ("The figures on this page come from a synthetic extract, written in the layout and codes of "
+                "DfE's return, so no repairs were needed. Each council's own extract is checked in the same "
+                "way as it is read: every repair and drop is counted here, with DfE's own validation rules.")
+    sentences = [quality_summary(extract.repairs).sentence]
+    if extract.dfe_rules is not None:
+        from carebook.ssda903.dfe_rules import dfe_summary_sentence
+
+        sentences.append(dfe_summary_sentence(extract.dfe_rules, list(extract.years)))
+    if extract.dfe_note:
+        sentences.append(extract.dfe_note)
+    return " ".join(sentences)
+
+
+def show_section(page: Any, extract: Extract) -> None:
+    """The data-quality section's content: a sentence or two, the repairs by rule and the
+    rules of DfE that flag rows, each year (counts of 1 to 4 shown as "fewer than 5")."""
+    page.notice(quality_sentences(extract), kind="note")
+    repairs = repairs_table(extract)
+    if len(repairs):
+        page.table(repairs.assign(Rows=_published(repairs["Rows"])),
+                   caption="Rows repaired or dropped on reading the extract, by rule")
+    if extract.dfe_rules is not None and len(extract.dfe_rules):
+        from carebook.ssda903.dfe_rules import dfe_quality_table
+
+        table = dfe_quality_table(extract.dfe_rules)
+        page.table(table.assign(**{"Rows flagged": _published(table["Rows flagged"])}),
+                   caption="Rows flagged by DfE's validation rules, by collection year")

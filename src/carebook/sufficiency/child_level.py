@@ -425,18 +425,6 @@ def glue_narrative(page: Any, result: ChildLevelSufficiency) -> dict[str, str]:
     return numbers
 
 
-def source_notice(page: Any, result: ChildLevelSufficiency) -> None:
-    """Say where the child-level data come from, prominently when they are synthetic."""
-    text = f"The figures in this section come from the council's SSDA903 data: {markdown_literal(result.source)}."
-    if result.is_synthetic:
-        text = (f"The figures in this section come from a {markdown_literal(result.source)}. They show what the council's "
-                f"own 903 data would give; they are not its real records.")
-    page.notice(text, kind="warning" if result.is_synthetic else "note")
-
-
-# --- results (tidy, suppressed) ---------------------------------------------------------------
-
-
 def _suppress_long(table: pd.DataFrame, keys: list[str], column: str, threshold: int,
                    value: str = "children") -> pd.DataFrame:
     """A long table of counts with the cells its crosstab (rows ``keys``, columns ``column``)

@@ -302,21 +302,6 @@ def assumptions_table(params: VolumeSizingParams) -> pd.DataFrame:
     )
 
 
-def data_notice(extract: Extract) -> tuple[str, str]:
-    """The sentence saying where the 903 data come from, and the admonition kind:
-    a warning for a synthetic extract, a note for the council's own."""
-    span = f"{extract.start:%d %B %Y} to {extract.end:%d %B %Y}"
-    if extract.is_synthetic:
-        return (
-            f"**Synthetic data.** This council has no SSDA903 extract configured, so every figure on "
-            f"this page comes from a {markdown_literal(extract.source)} ({span}). The figures show the method and the shape "
-            "of the results; they are not the council's own. Set `ssda903.path` in the council file to use "
-            "its extract.",
-            "warning",
-        )
-    return (f"Data: {markdown_literal(extract.source)} ({span}).", "note")
-
-
 def published_counts(table: pd.DataFrame, count_column: str = "children", threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """A table to show with its counts of children as text, 1 to ``threshold - 1`` as "c"."""
     counts = table[count_column].astype("int64").reset_index(drop=True)
