@@ -64,18 +64,18 @@ def test_unmatched_or_blank_sectors_give_nan_not_a_drop():
 
 def test_northern_ireland_is_left_out():
     assert not geo.sector_centroids()["sector"].str.startswith("BT").any()
-    assert geo.sector_local_authority(["BT1 1"]).isna().all()
+    assert geo.local_authority(["BT1 1"]).isna().all()
 
 
 def test_sector_authority_and_council_membership():
-    assert geo.sector_local_authority(["NG7 1", "S60 1"]).tolist() == ["E06000018", "E08000018"]
+    assert geo.local_authority(["NG7 1", "S60 1"]).tolist() == ["E06000018", "E08000018"]
     assert geo.in_council(["NG7 1", "S60 1", "ZZ9 9"], NOTTINGHAM).tolist() == [True, False, pd.NA]
 
 
 def test_homes_are_drawn_inside_the_council():
     homes = geo.sample_sectors(NOTTINGHAM, 2_000, np.random.default_rng(1))
     assert len(homes) == 2_000
-    assert (geo.sector_local_authority(homes) == "E06000018").all()
+    assert (geo.local_authority(homes) == "E06000018").all()
     again = geo.sample_sectors(NOTTINGHAM, 2_000, np.random.default_rng(1))
     assert homes.equals(again)
 
