@@ -6,6 +6,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# DfE's validation rules need pandas<2: their own environment, run by carebook as a separate process.
+DFE_VENV := .venv-dfe
 JOBS ?= 2
 DEBIAN_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
 	tex-gyre texlive-xetex fonts-freefont-otf chromium poppler-utils
@@ -20,13 +22,19 @@ endif
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-setup: $(VENV)/.installed system  ## virtual environment, Python packages and Debian packages
+setup: $(VENV)/.installed $(DFE_VENV)/.installed system  ## virtual environment, Python packages and Debian packages
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(DFE_VENV)/.installed: requirements-dfe.txt
+	test -x $(DFE_VENV)/bin/python || $(PYTHON) -m venv $(DFE_VENV)
+	$(DFE_VENV)/bin/pip install --quiet --upgrade pip
+	$(DFE_VENV)/bin/pip install --quiet -r requirements-dfe.txt
 	touch $@
 
 system:  ## Debian packages for the PDF (TeX Live, xelatex) and the browser tests (chromium), when missing
