@@ -224,7 +224,7 @@ def _indexed_centroids() -> pd.DataFrame:
 def _full_rows(compact: np.ndarray) -> np.ndarray:
     """Row of each compact full postcode (None allowed) in :func:`postcode_index`; -1 where not found."""
     index = postcode_index()
-    keys = np.asarray([value or "" for value in compact], dtype="S7")
+    keys = pd.Series(compact, dtype=object).fillna("").to_numpy(dtype="S7")
     position = np.minimum(np.searchsorted(index["pcd"], keys), len(index["pcd"]) - 1)
     return np.where((index["pcd"][position] == keys) & (keys != b""), position, -1)
 
@@ -244,8 +244,7 @@ def locate(values: pd.Series | Sequence[str | None]) -> pd.DataFrame:
     rows = _full_rows(full) if len(full) else np.array([], dtype="int64")
     index = postcode_index()
     found = rows >= 0
-    centroid = _indexed_centroids().reindex(np.where(found | np.array([f is not None for f in full], bool),
-                                                     None, sector))
+    centroid = _indexed_centroids().reindex(np.where(pd.notna(full), None, sector))  # sectors only
     easting = np.where(found, index["easting"][rows], centroid["easting_m"].to_numpy())
     northing = np.where(found, index["northing"][rows], centroid["northing_m"].to_numpy())
     authority = np.where(found, index["la_codes"][index["la"][rows]].astype(object),
@@ -255,7 +254,7 @@ def locate(values: pd.Series | Sequence[str | None]) -> pd.DataFrame:
                            "la_code": pd.array(authority, dtype="string")})
     out = unique.iloc[pick].reset_index(drop=True) if len(unique) else unique.reindex(range(len(codes)))
     out = out.where(pd.Series(codes >= 0), None) if (codes < 0).any() else out
-    return out.set_axis(given.index if _index_of(values) is None else values.index)
+    return out.set_axis(given.index)
 
 
 def miles_between(home: pd.Series | Sequence[str | None], placement: pd.Series | Sequence[str | None]) -> pd.Series:
@@ -277,8 +276,7 @@ def miles_between(home: pd.Series | Sequence[str | None], placement: pd.Series |
 def local_authority(values: pd.Series | Sequence[str | None]) -> pd.Series:
     """ONS code of the local authority of each full postcode, or of the authority holding
     most of each sector's postcodes (NA if blank, malformed or unknown)."""
-    return locate(values)["la_code"].set_axis(pd.RangeIndex(len(values)) if _index_of(values) is None
-                                              else values.index).rename("la_code")
+    return locate(values)["la_code"]
 
 
 def is_matched(values: pd.Series | Sequence[str | None]) -> pd.Series:
