@@ -409,6 +409,10 @@ def _breaks(periods: pd.DataFrame, horizon: int, rng: np.random.Generator) -> pd
     day = start[owner] + 1 + (rng.random(len(owner)) * np.maximum(span[owner] - 1, 0)).astype("int64")
     placement = pd.DataFrame({"period": owner, "decom": day, "kind": "P", "ls": None})
     first_status = _first_legal_status(age, rng)
+    # a return to care starts on an interim care order rather than under police protection or an
+    # emergency order: the validator's rules 361/362 join a child's separate emergency spells in a year
+    returning = periods["child"].duplicated().to_numpy()
+    first_status = np.where(returning & np.isin(first_status, ["L1", "L2"]), "C1", first_status).astype(object)
     legal = _legal_changes(periods, first_status, stop, rng)
     first = pd.DataFrame({"period": np.arange(len(start)), "decom": start, "kind": "S", "ls": first_status})
     changes = pd.concat([placement, legal], ignore_index=True)
