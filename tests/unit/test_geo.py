@@ -64,18 +64,18 @@ def test_unmatched_or_blank_sectors_give_nan_not_a_drop():
 
 def test_northern_ireland_is_left_out():
     assert not geo.sector_centroids()["sector"].str.startswith("BT").any()
-    assert geo.sector_local_authority(["BT1 1"]).isna().all()
+    assert geo.local_authority(["BT1 1"]).isna().all()
 
 
 def test_sector_authority_and_council_membership():
-    assert geo.sector_local_authority(["NG7 1", "S60 1"]).tolist() == ["E06000018", "E08000018"]
+    assert geo.local_authority(["NG7 1", "S60 1"]).tolist() == ["E06000018", "E08000018"]
     assert geo.in_council(["NG7 1", "S60 1", "ZZ9 9"], NOTTINGHAM).tolist() == [True, False, pd.NA]
 
 
 def test_homes_are_drawn_inside_the_council():
     homes = geo.sample_sectors(NOTTINGHAM, 2_000, np.random.default_rng(1))
     assert len(homes) == 2_000
-    assert (geo.sector_local_authority(homes) == "E06000018").all()
+    assert (geo.local_authority(homes) == "E06000018").all()
     again = geo.sample_sectors(NOTTINGHAM, 2_000, np.random.default_rng(1))
     assert homes.equals(again)
 
@@ -100,3 +100,29 @@ def test_sampling_rejects_bad_rates_and_unknown_homes():
         geo.sample_sectors(NOTTINGHAM, 2, rng, homes=["NG7 1", "NG7 1"], over_20_miles=1.7)
     with pytest.raises(InputError, match="home sectors"):
         geo.sample_sectors(NOTTINGHAM, 2, rng, homes=["NG7 1", "ZZ9 9"], over_20_miles=0.1)
+
+
+def test_full_postcodes_count_from_their_own_grid_reference():
+    s_file = _directory_letter("S").dropna().set_index("pcd")
+    home, placed = s_file.loc["S60 1AA"], s_file.loc["S70 1AA"]
+    by_hand = np.hypot(home["oseast1m"] - placed["oseast1m"], home["osnrth1m"] - placed["osnrth1m"]) / 1609.344
+    miles = geo.miles_between(["S60 1AA", "s601aa", "S60 1AA", "S60 1CC"], ["S70 1AA", "S70 1", "S60 1", "S70 1AA"])
+    assert miles[0] == pytest.approx(by_hand)
+    assert miles[1] == pytest.approx(geo.miles_between(["S60 1AA"], ["S70 1"])[0])  # a sector: its centroid
+    assert 0 < miles[2] < 2  # a postcode and its own sector's centre
+    assert np.isnan(miles[3])  # no inward code ends in C: not a postcode, never cut to its sector
+    assert geo.local_authority(["S60 1AA", "S60 1CC", "NG7 1"]).tolist() == ["E08000018", pd.NA, "E06000018"]
+
+
+def test_sampled_postcodes_are_real_and_keep_the_sectors_rates():
+    rng = np.random.default_rng(2)
+    homes = geo.sample_postcodes(NOTTINGHAM, 4_000, rng)
+    assert homes.str.fullmatch(r"[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}").all()
+    assert (geo.local_authority(homes) == "E06000018").all()
+    rates = np.where(np.arange(4_000) % 2 == 0, 0.1, 0.4)
+    placements = geo.sample_postcodes(NOTTINGHAM, 4_000, rng, homes=homes, over_20_miles=rates, inside_council=0.7)
+    assert geo.is_matched(placements).all()
+    miles = geo.miles_between(homes, placements)
+    assert (miles[::2] > 20).mean() == pytest.approx(0.1, abs=0.025)
+    assert (miles[1::2] > 20).mean() == pytest.approx(0.4, abs=0.035)
+    assert geo.in_council(placements, NOTTINGHAM)[miles <= 20].mean() == pytest.approx(0.7, abs=0.035)

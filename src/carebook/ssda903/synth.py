@@ -32,9 +32,17 @@ or over a handful of categories, never over children):
    age-based shares.
 6. **Codes.** PLACE codes follow the code list in force on each episode's DECOM
    (Q1/Q2 before 1 April 2015, U1-U6 after; P2 to 27 October 2023, K3 from 28
-   October 2023; H5 to 31 March 2025); provider, reason for new episode, reason
-   ceased, category of need, ethnicity and postcode sectors (from
-   :func:`carebook.geo.sample_sectors`) are drawn to match.
+   October 2023; H5 to 31 March 2025); an episode open when its code goes out of
+   use is split there (same carer, RNE T). Provider, reason ceased, category of
+   need, ethnicity, URN, UPN, MOTHER and real full postcodes (from
+   :func:`carebook.geo.sample_postcodes`) are drawn to match, and RNE and
+   REASON_PLACE_CHANGE follow from what changes between episodes.
+7. **DfE's rules.** The written returns of 2022-23 to 2024-25 pass DfE's validation
+   rules (data-to-insight's ``csc-validator-be-903``) apart from its listed exceptions
+   (``data/reference/dfe_rule_exceptions.yml``): e.g. in-house placements other than
+   fostering inside the council, semi-independence and supported accommodation from 16,
+   police protection at most 72 hours, placed for adoption only under a placement
+   order, adopted children never return, SEX written as M/F from 2024-25.
 
 The generator's assumptions are listed in ``data/reference/assumptions/ssda903.yml``.
 """
@@ -92,6 +100,9 @@ GROUP_BY_AGE = np.array([
 ])
 IN_HOUSE_SHARE = np.array([0.55, 0.20, 0.25, 0.50])
 """Share (0-1) of each group's spells provided in-house (PR1), by default."""
+#: Cells never used: in-house (PR1) placements other than fostering lie inside the council
+#: (DfE rule 1015: own provision is in the council's own area, fostering and adoption apart).
+FORBIDDEN_CELLS = np.array([(c // 4) != F and (c // 2) % 2 == 0 and c % 2 == 1 for c in range(16)])
 #: Rows of a snapshot are allocated group by group in this order (most age-bound first).
 ALLOCATION_ORDER = (S, R, O, F)
 #: Codes that replace a code no longer in use, for later episodes of the same placement.
@@ -225,16 +236,21 @@ def _periods(targets: Targets, first_year: int, rng: np.random.Generator) -> pd.
                          "eighteenth": eighteenth}).sort_values("start", kind="stable").reset_index(drop=True)
 
 
-def _eighteenth(dob: np.ndarray) -> np.ndarray:
-    """Day of the 18th birthday (days since 1970) for each date of birth (days); a
+def _birthday(dob: np.ndarray, years: int) -> np.ndarray:
+    """Day of the birthday at ``years`` (days since 1970) for each date of birth (days); a
     29 February birth's is 28 February in a common year, as pandas' DateOffset."""
     born = dob.astype("datetime64[D]")
     month = born.astype("datetime64[M]")
     day_in_month = born - month.astype("datetime64[D]")
-    target = month + 18 * 12
+    target = month + years * 12
     birthday = target.astype("datetime64[D]") + day_in_month
     rolled = birthday.astype("datetime64[M]") != target
     return birthday.astype("int64") - rolled.astype("int64")
+
+
+def _eighteenth(dob: np.ndarray) -> np.ndarray:
+    """Day of the 18th birthday (days since 1970) for each date of birth (days)."""
+    return _birthday(dob, 18)
 
 
 def match_stock(periods: pd.DataFrame, dates: list[int], totals: list[int], rng: np.random.Generator) -> pd.DataFrame:
@@ -329,13 +345,14 @@ def link_re_entries(periods: pd.DataFrame, rng: np.random.Generator, reach: int 
 #: Legal-status path: (from, to, probability it happens, earliest and latest day after
 #: the previous status began, entry ages [from, to) in years it applies to).
 LEGAL_PATH: tuple[tuple[str, str, float, int, int, float, float], ...] = (
-    ("L1", "C1", 0.70, 1, 10, 0, 18), ("L1", "V2", 1.00, 1, 10, 0, 18),
+    ("L1", "C1", 0.70, 1, 4, 0, 18), ("L1", "V2", 1.00, 1, 4, 0, 18),
     ("L2", "C1", 0.85, 3, 10, 0, 18), ("L2", "V2", 1.00, 3, 10, 0, 18),
     ("V2", "C1", 0.30, 60, 300, 0, 16),
     ("C1", "C2", 0.90, 150, 400, 0, 18),
     ("C2", "E1", 0.30, 90, 400, 0, 5),
 )
-"""Police protection and emergency orders give way within days; some section 20
+"""Police protection gives way within 72 hours and emergency protection orders within
+21 days (Children Act 1989; DfE rules 361, 362); some section 20
 accommodations become care proceedings; interim care orders mostly become full care
 orders within about 5-13 months; young children on a care order may get a placement order."""
 
@@ -343,7 +360,7 @@ orders within about 5-13 months; young children on a care order may get a placem
 def _first_legal_status(start_age: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Legal status at entry by age (years): V2, C1, L1, L2 or J1."""
     shares = np.select(
-        [start_age[:, None] < 1, start_age[:, None] < 10, start_age[:, None] < 16],
+        [start_age[:, None] < 1, start_age[:, None] < 10.1, start_age[:, None] < 16],  # remand from 10
         [np.array([[0.25, 0.50, 0.10, 0.15, 0.00]]), np.array([[0.40, 0.45, 0.05, 0.10, 0.00]]),
          np.array([[0.62, 0.28, 0.03, 0.03, 0.04]])],
         np.array([[0.82, 0.10, 0.00, 0.02, 0.06]]),
@@ -392,6 +409,10 @@ def _breaks(periods: pd.DataFrame, horizon: int, rng: np.random.Generator) -> pd
     day = start[owner] + 1 + (rng.random(len(owner)) * np.maximum(span[owner] - 1, 0)).astype("int64")
     placement = pd.DataFrame({"period": owner, "decom": day, "kind": "P", "ls": None})
     first_status = _first_legal_status(age, rng)
+    # a return to care starts on an interim care order rather than under police protection or an
+    # emergency order: the validator's rules 361/362 join a child's separate emergency spells in a year
+    returning = periods["child"].duplicated().to_numpy()
+    first_status = np.where(returning & np.isin(first_status, ["L1", "L2"]), "C1", first_status).astype(object)
     legal = _legal_changes(periods, first_status, stop, rng)
     first = pd.DataFrame({"period": np.arange(len(start)), "decom": start, "kind": "S", "ls": first_status})
     changes = pd.concat([placement, legal], ignore_index=True)
@@ -434,7 +455,9 @@ def cell_probabilities(age_years: np.ndarray, inside: tuple[float, float]) -> np
 
 
 def _pick_cells(probabilities: np.ndarray, allowed: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Draw a cell per row among ``allowed`` cells (falling back to any allowed cell)."""
+    """Draw a cell per row among ``allowed`` cells other than FORBIDDEN_CELLS (unless only
+    those are allowed), falling back to any allowed cell."""
+    allowed = allowed & ~FORBIDDEN_CELLS if (allowed & ~FORBIDDEN_CELLS).any() else allowed
     weights = probabilities * allowed[None, :]
     empty = weights.sum(axis=1) == 0
     weights[empty] = allowed.astype(float)
@@ -452,10 +475,11 @@ def _row_cells(row) -> np.ndarray:
     return mask
 
 
-def _age_weight(group: int, age: np.ndarray, provider: str | None) -> np.ndarray:
-    """How readily a child of this age (years) is allocated to a group at a snapshot."""
-    if group == S:
-        weight = np.where(age >= 16, 1.0, 1e-9)
+def _age_weight(group: int, age: np.ndarray, provider: str | None, start_age: np.ndarray) -> np.ndarray:
+    """How readily a child of this age (years; ``start_age`` when the placement began) is
+    allocated to a group at a snapshot."""
+    if group == S:  # semi-independence and supported accommodation from 16 (DfE rules 370, 371)
+        weight = np.select([start_age >= 16, age >= 16], [1.0, 1e-3], 1e-9)
     elif group == R:
         weight = np.select([age < 8, age < 12], [0.02, 0.3], 1.0)
     elif group == O:
@@ -497,7 +521,13 @@ class _State:
         inside = low < day
         cut = np.where(inside, low + 1 + (rng.random(len(episodes)) * (day - low)).astype("int64"),
                        self.decom[episodes])
-        cut = np.minimum(cut, day)
+        self.cut(episodes, np.minimum(cut, day))
+
+    def cut(self, episodes: np.ndarray, cut: np.ndarray) -> np.ndarray:
+        """Start a new placement (a new spell, cell unset, RNE P) on day ``cut`` (decom <=
+        cut < dec) of each of these episodes (one per spell); the spell's later episodes
+        follow it. Returns the new spells' ids, in the order of ``episodes``."""
+        spells = self.spell[episodes]
         new_ids = np.arange(len(self.cell), len(self.cell) + len(episodes))
         self.cell = np.r_[self.cell, np.full(len(episodes), UNSET)]
         self.locked = np.r_[self.locked, np.full(len(episodes), UNSET)]
@@ -522,6 +552,7 @@ class _State:
         order = np.lexsort((self.decom, self.period))
         for name in ("period", "decom", "dec", "kind", "spell", "ls"):
             setattr(self, name, getattr(self, name)[order])
+        return new_ids
 
 
 def allocate_snapshot(state: _State, snapshot: Snapshot, inside: tuple[float, float],
@@ -553,11 +584,15 @@ def allocate_snapshot(state: _State, snapshot: Snapshot, inside: tuple[float, fl
         short = still_needed - unlocked
         if short > 0:
             chosen = np.r_[chosen, rng.permutation(np.setdiff1d(free_locked, chosen))[:short]]
+    chosen = np.r_[chosen, _sixteen_to_move(state, rows, open_eps, locked, cells, chosen, day, rng)]
     state.split(open_eps[chosen], day, rng)
 
     open_eps = state.open_on(day)
     spells = state.spell[open_eps]
     age = (day - state.dob[state.period[open_eps]]) / DAYS_PER_YEAR
+    spell_start = np.full(len(state.cell), OPEN_END)
+    np.minimum.at(spell_start, state.spell, state.decom)
+    start_age = (spell_start[spells] - state.dob[state.period[open_eps]]) / DAYS_PER_YEAR
     is_locked = state.locked[spells] != UNSET
     available = ~is_locked
     members: list[np.ndarray] = [np.array([], dtype="int64")] * len(rows)
@@ -572,7 +607,7 @@ def allocate_snapshot(state: _State, snapshot: Snapshot, inside: tuple[float, fl
             raise InputError(f"expected the snapshot rows of {snapshot.date} to fit the children in care; "
                              f"row {row.group} needs {need} more than the {len(pool)} available",
                              where="ssda903.snapshots")
-        weight = _age_weight(GROUPS.index(row.group), age[pool], row.provider)
+        weight = _age_weight(GROUPS.index(row.group), age[pool], row.provider, start_age[pool])
         keys = np.log(weight) + rng.gumbel(size=len(pool))
         taken = pool[np.argsort(-keys, kind="stable")[:need]]
         available[taken] = False
@@ -589,6 +624,26 @@ def allocate_snapshot(state: _State, snapshot: Snapshot, inside: tuple[float, fl
     state.locked[spells] = day  # the last date the cell was fixed: later changes must come after it
     for row, chosen_members in zip(rows, members):  # exact splits within each row
         _split_row(state, row, open_eps[chosen_members], age[chosen_members], rng)
+
+
+def _sixteen_to_move(state: _State, rows, open_eps: np.ndarray, locked: np.ndarray, cells: np.ndarray,
+                     chosen: np.ndarray, day: int, rng: np.random.Generator) -> np.ndarray:
+    """Positions (in ``open_eps``) of children aged 16 or over whose placement, fixed at an
+    earlier date in another group, changes before ``day`` so that the snapshot's
+    semi-independence rows can be filled with children of 16 and over (DfE rules 370,
+    371): as many as the rows lack, at random."""
+    semi = np.arange(N_CELLS) // 4 == S
+    need = sum(row.count for row in rows if row.group == GROUPS[S])
+    if need == 0:
+        return np.array([], dtype="int64")
+    age = (day - state.dob[state.period[open_eps]]) / DAYS_PER_YEAR
+    moving = np.zeros(len(open_eps), dtype=bool)
+    moving[chosen] = True
+    held = locked & ~moving & semi[np.maximum(cells, 0)]
+    free = (~locked | moving) & (age >= 16)
+    short = need - int(held.sum()) - int(free.sum())
+    candidates = np.flatnonzero(locked & ~moving & ~semi[np.maximum(cells, 0)] & (age >= 16))
+    return rng.permutation(candidates)[: max(short, 0)]
 
 
 def _split_row(state: _State, row, episodes: np.ndarray, age: np.ndarray, rng: np.random.Generator) -> None:
@@ -610,8 +665,13 @@ def _split_row(state: _State, row, episodes: np.ndarray, age: np.ndarray, rng: n
 
 # --------------------------------------------------------------------------- codes
 def _place_codes(group: np.ndarray, age: np.ndarray, start: np.ndarray, first_spell: np.ndarray,
-                 rng: np.random.Generator) -> np.ndarray:
-    """PLACE code of each spell from its group, age (years) and start (days)."""
+                 start_status: np.ndarray, after_fostering: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """PLACE code of each spell from its group, age (years), start (days), legal status at
+    its start and whether the spell before it was a foster placement.
+
+    Placed for adoption only under a placement order (E1; A5 with the current foster
+    carer, else A6; DfE rule 408); semi-independence K3 from 28 October 2023, else H5 or
+    P2; no temporary (T) placements."""
     n = len(group)
     when = _dates(start)
     new_foster = (when >= pd.Timestamp("2015-04-01")).to_numpy()
@@ -623,16 +683,16 @@ def _place_codes(group: np.ndarray, age: np.ndarray, start: np.ndarray, first_sp
                           np.select([u < 0.40, u < 0.45], ["U4", "U5"], "U6"))
     foster = np.where(new_foster, foster_new, np.where(relative, "Q1", "Q2"))
     residential = _draw(rng, ["K2", "K1", "R1", "S1"], [0.88, 0.04, 0.04, 0.04], n)
+    residential = np.where((residential == "S1") & (age < 4), "K2", residential)  # schools from 4 (rule 373)
     semi = np.where(h5_over, "K3", np.where(k3_era, np.where(rng.random(n) < 0.6, "K3", "H5"),
                                             np.where(rng.random(n) < 0.75, "H5", "P2")))
-    adoption = (age < 5) & ~first_spell & (rng.random(n) < 0.6)
-    other = np.where(adoption, _draw(rng, ["A3", "A4", "A5", "A6"], [0.05, 0.05, 0.3, 0.6], n), "P1")
+    adoption = (age < 5) & ~first_spell & (start_status == "E1") & (rng.random(n) < 0.8)
+    other = np.where(adoption, np.where(after_fostering & (rng.random(n) < 0.7), "A5", "A6"), "P1")
     special = rng.random(n)
     other = np.where(~adoption & (age < 1) & (special < 0.25), "R3", other)
     other = np.where(~adoption & (age >= 12) & (special > 0.90), "R5", other)
     other = np.where(~adoption & (special > 0.80) & (special <= 0.85), "R2", other)
-    other = np.where(~adoption & (special > 0.85) & (special <= 0.88), "Z1", other)
-    other = np.where(~adoption & (special > 0.88) & (special <= 0.90), "T4", other)
+    other = np.where(~adoption & (special > 0.85) & (special <= 0.90), "Z1", other)
     other = np.where(~adoption & (age >= 16) & (special > 0.75) & (special <= 0.80), "P3", other)
     return np.select([group == F, group == R, group == S], [foster, residential, semi], other).astype(object)
 
@@ -665,19 +725,24 @@ def _in_use(place: np.ndarray, decom: np.ndarray) -> np.ndarray:
 
 
 def _reasons_ceased(last: np.ndarray, aged_out: np.ndarray, age: np.ndarray, place: np.ndarray,
-                    when: pd.Series, rng: np.random.Generator) -> np.ndarray:
+                    when: pd.Series, final: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """REC of each episode: X1 within a period; for a period's last episode a reason
-    by age, placement and year."""
+    by age, placement and year. Adopted (E11/E12) only from a placement for adoption
+    and never before a return to care (``final``: the child's last period; DfE rules 199,
+    390); special guardianship to former foster carers (E45/E46) only from a foster
+    placement (rule 516)."""
     n = len(last)
     recent = (when >= SGO_NEW_CODES_FROM).to_numpy()
-    sgo = np.where(recent, _draw(rng, ["E45", "E46", "E47", "E48"], [0.3, 0.1, 0.2, 0.4], n),
+    fostered = np.isin(place, ["U1", "U2", "U3", "U4", "U5", "U6"])
+    sgo = np.where(recent, np.where(fostered, _draw(rng, ["E45", "E46", "E47", "E48"], [0.3, 0.1, 0.2, 0.4], n),
+                                    _draw(rng, ["E47", "E48"], [0.3, 0.7], n)),
                    _draw(rng, ["E43", "E44"], [0.4, 0.6], n))
     young = _draw(rng, ["E4A", "E41", "SGO", "E13", "E8", "E3", "E4B"], [0.5, 0.08, 0.17, 0.05, 0.1, 0.05, 0.05], n)
     young = np.where(young == "SGO", sgo, young)
     older = _draw(rng, ["E4A", "E5", "E6", "E8", "E9", "E4B", "E13"], [0.35, 0.15, 0.05, 0.25, 0.05, 0.1, 0.05], n)
     out = _draw(rng, ["E5", "E6", "E8", "E17"], [0.35, 0.1, 0.35, 0.2], n)
     out = np.where((out == "E17") & ~(when >= STAYING_PUT_FROM).to_numpy(), "E8", out)
-    adopted = np.isin(place, ["A3", "A4", "A5", "A6"])
+    adopted = np.isin(place, ["A3", "A4", "A5", "A6"]) & final
     reason = np.select([aged_out, adopted, age < 16], [out, np.where(rng.random(n) < 0.5, "E11", "E12"), young],
                        older)
     return np.where(last, reason, "X1").astype(object)
@@ -696,29 +761,56 @@ def _child_ids(rng: np.random.Generator, n: int) -> np.ndarray:
 def assign_postcodes(council_codes: list[str], n_periods: int, spell_period: np.ndarray,
                      spell_location: np.ndarray, spell_place: np.ndarray, far_share: float,
                      rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """HOME_POST per period and PL_POST per spell: real postcode sectors from
-    :func:`carebook.geo.sample_sectors` — homes inside the council; placements
+    """HOME_POST per period and PL_POST per spell: real full postcodes from
+    :func:`carebook.geo.sample_postcodes` — homes inside the council; placements
     inside it (within 20 miles) or outside it (over 20 miles with probability
     ``far_share``), as each spell's location says; placed with parents = home."""
     from carebook import geo
 
-    homes = geo.sample_sectors(council_codes, n_periods, rng).to_numpy().astype(object)
+    homes = geo.sample_postcodes(council_codes, n_periods, rng).to_numpy().astype(object)
     spell_home = pd.Series(homes[spell_period], dtype="string")
     outside = spell_location == 1
-    placed = geo.sample_sectors(council_codes, len(spell_period), rng, homes=spell_home,
-                                over_20_miles=np.where(outside, far_share, 0.0),
-                                inside_council=np.where(outside, 0.0, 1.0)).to_numpy().astype(object)
-    for attempt in range(3):  # a few redraws of placements that fell on the wrong side of the boundary
-        is_inside = geo.in_council(pd.Series(placed, dtype="string"), council_codes).fillna(False).to_numpy(dtype=bool)
-        wrong = np.flatnonzero(is_inside == outside)
-        if len(wrong) == 0:
+    placed = geo.sample_postcodes(council_codes, len(spell_period), rng, homes=spell_home,
+                                  over_20_miles=np.where(outside, far_share, 0.0),
+                                  inside_council=np.where(outside, 0.0, 1.0)).to_numpy().astype(object)
+    home_of_spell = spell_home.to_numpy(dtype=object)
+    wrong = np.arange(len(placed))
+    for attempt in range(4):  # a few redraws of placements on the wrong side of the boundary or at home
+        is_inside = geo.in_council(pd.Series(placed[wrong], dtype="string"), council_codes)
+        wrong = wrong[(is_inside.fillna(False).to_numpy(dtype=bool) == outside[wrong])
+                      | (placed[wrong] == home_of_spell[wrong])]
+        if len(wrong) == 0 or attempt == 3:
             break
         far = np.where(outside[wrong], 1.0 if attempt % 2 else 0.0, 0.0)
-        placed[wrong] = geo.sample_sectors(council_codes, len(wrong), rng, homes=spell_home.iloc[wrong],
-                                           over_20_miles=far,
-                                           inside_council=np.where(outside[wrong], 0.0, 1.0)).to_numpy()
+        placed[wrong] = geo.sample_postcodes(council_codes, len(wrong), rng, homes=spell_home.iloc[wrong],
+                                             over_20_miles=far,
+                                             inside_council=np.where(outside[wrong], 0.0, 1.0)).to_numpy()
     placed = np.where(spell_place == "P1", homes[spell_period], placed)
     return homes, placed
+
+
+def semi_independence_from_sixteen(state: _State, inside: tuple[float, float], rng: np.random.Generator) -> None:
+    """Semi-independent living, independent living and supported accommodation only from
+    16 (DfE rules 370, 371): a semi-independence spell that began before the child's 16th
+    birthday keeps that cell from the birthday on (a new placement then) and before it
+    gets another cell by age (any but semi-independence)."""
+    first = pd.Series(np.arange(len(state.spell))).groupby(state.spell).first().to_numpy()
+    spell_ids = np.unique(state.spell)
+    group = state.cell[spell_ids] // 4
+    sixteenth = _birthday(state.dob[state.period[first]], 16)
+    young = spell_ids[(group == S) & (state.decom[first] < sixteenth)]
+    if len(young) == 0:
+        return
+    birthday = np.full(len(state.cell), OPEN_END)
+    birthday[young] = sixteenth[np.searchsorted(spell_ids, young)]
+    day = birthday[state.spell]
+    crossing = np.flatnonzero((state.decom <= day) & (state.dec > day))
+    semi_cells = state.cell[state.spell[crossing]]
+    later = state.cut(crossing, day[crossing])
+    state.cell[later] = semi_cells
+    ages = (birthday[young] - 1 - state.dob[state.period[first[np.searchsorted(spell_ids, young)]]]) / DAYS_PER_YEAR
+    not_semi = np.arange(N_CELLS) // 4 != S
+    state.cell[young] = _pick_cells(cell_probabilities(ages, inside), not_semi, rng)
 
 
 # --------------------------------------------------------------------------- generate
@@ -792,38 +884,162 @@ def generate(council, start_year: int | None = None, end_year: int | None = None
     spell_age = (spell_start - state.dob[spell_period]) / DAYS_PER_YEAR
     unset = state.cell == UNSET
     state.cell[unset] = _pick_cells(cell_probabilities(spell_age[unset], inside), np.ones(N_CELLS, bool), rng)
+    semi_independence_from_sixteen(state, inside, rng)
+    spell_ids = np.arange(len(state.cell))
+    first_row = pd.Series(np.arange(len(state.spell))).groupby(state.spell).first().reindex(spell_ids).to_numpy()
+    spell_start = state.decom[first_row]
+    spell_period = state.period[first_row]
+    spell_age = (spell_start - state.dob[spell_period]) / DAYS_PER_YEAR
     group, in_house = state.cell // 4, (state.cell // 2) % 2 == 0
     location = state.cell % 2
     first_spell = state.kind[first_row] == "S"
-    place = _place_codes(group, spell_age, spell_start, first_spell, rng)
+    before = np.where(first_spell, first_row, first_row - 1)  # the episode before each spell's first
+    after_fostering = ~first_spell & (group[state.spell[before]] == F)
+    place = _place_codes(group, spell_age, spell_start, first_spell, state.ls[first_row], after_fostering, rng)
     provider = _provider_codes(place, in_house, rng)
     far_share = float(min(0.95, targets.over_20_share / max(1 - targets.inside_share, 0.05)))
     homes, placed = assign_postcodes(council.codes, len(periods), spell_period, location, place,
                                      far_share, rng)
-    urn = np.where(np.isin(place, ["K1", "K2", "K3"]),
-                   np.char.add("SC", rng.integers(100_000, 1_000_000, len(place)).astype(str)), "XXXXXXX")
+    same_carer = place == "A5"  # placed for adoption with the current foster carer: the carer's address
+    placed[same_carer] = placed[state.spell[before[same_carer]]]
+    urn = np.char.add("SC", rng.integers(100_000, 1_000_000, len(place)).astype(str)).astype(object)
 
     return _assemble(council, state, periods, place, provider, homes, placed, urn, window_start, window_end,
                      seed, targets, rng)
+
+
+#: Placements recorded without an Ofsted URN, and those registered with Ofsted (a URN).
+NO_URN_PLACEMENTS = ("P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1")
+REGISTERED_PLACEMENTS = ("K1", "K2", "K3", "S1")
+H5_REGISTERED_FROM = pd.Timestamp("2023-10-29")
+"""H5 placements open on or after this day carry the provider's URN (DfE rule 230)."""
+PLACEMENT_CHANGE_RNE = ("P", "B", "T", "U")
+
+
+def _expiry_splits(state: _State, place: np.ndarray) -> dict[str, np.ndarray]:
+    """Episode rows (period, decom, dec, kind, spell, ls) with every episode whose PLACE
+    code goes out of use while it is open (Q1/Q2 after 31 March 2015, P2 after 27
+    October 2023, H5 after 31 March 2025) split on the first day of its successor: the
+    new episode (kind "R") keeps the placement and carer under the new code."""
+    table = codes.placement_codes().set_index("code")
+    valid_to = pd.Series(place[state.spell]).map(table["valid_to"]).to_numpy(dtype="datetime64[D]")
+    cut = np.where(np.isnat(valid_to), OPEN_END, valid_to.astype("int64") + 1)
+    split = (cut > state.decom) & (cut < state.dec)
+    rows = {"period": state.period, "decom": state.decom, "dec": np.where(split, cut, state.dec),
+            "kind": state.kind, "spell": state.spell, "ls": state.ls}
+    added = {"period": state.period[split], "decom": cut[split], "dec": state.dec[split],
+             "kind": np.full(int(split.sum()), "R", object), "spell": state.spell[split], "ls": state.ls[split]}
+    rows = {k: np.r_[rows[k], added[k]] for k in rows}
+    order = np.lexsort((rows["decom"], rows["period"]))
+    return {k: v[order] for k, v in rows.items()}
+
+
+def _coded_episodes(state: _State, place: np.ndarray) -> dict[str, np.ndarray]:
+    """Episode rows with PLACE (the code in force on each DECOM) and LS made consistent:
+    placed with parents under a care order, not section 20 (DfE rule 378); a boundary
+    where neither the legal status nor the placement changes is removed (the episodes
+    merge); RNE from what changes: S first, L legal status only, P placement and carer,
+    T placement with the same carer (a code change, or A5 with the foster carer),
+    B / U both (rules 434-436)."""
+    rows = _expiry_splits(state, place)
+    rows["place"] = _in_use(place[rows["spell"]], rows["decom"])
+    rows["ls"] = np.where((rows["place"] == "P1") & (rows["ls"] == "V2"), "C2", rows["ls"]).astype(object)
+    period = rows["period"]
+    first = np.r_[True, period[1:] != period[:-1]]
+    previous = {k: np.r_[v[:1], v[:-1]] for k, v in rows.items()}
+    ls_changed = rows["ls"] != previous["ls"]
+    place_changed = (rows["spell"] != previous["spell"]) | (rows["place"] != previous["place"])
+    keep = first | ls_changed | place_changed
+    period_end = pd.Series(rows["dec"]).groupby(period).transform("last").to_numpy()
+    rows = {k: v[keep] for k, v in rows.items()}
+    first, ls_changed, place_changed = first[keep], ls_changed[keep], place_changed[keep]
+    last = np.r_[rows["period"][1:] != rows["period"][:-1], True]
+    rows["dec"] = np.where(last, period_end[keep], np.r_[rows["decom"][1:], 0])
+    previous_spell = np.r_[rows["spell"][:1], rows["spell"][:-1]]
+    same_carer = (rows["spell"] == previous_spell) | (rows["place"] == "A5")
+    rows["rne"] = np.select([first, ~place_changed, ~ls_changed & same_carer, ~ls_changed, same_carer],
+                            ["S", "L", "T", "P", "U"], "B").astype(object)
+    return rows
+
+
+def _urns(place: np.ndarray, spell: np.ndarray, dec_days: np.ndarray, registered: np.ndarray) -> np.ndarray:
+    """URN of each episode: the provider's (``registered``) for children's homes, secure
+    homes, supported accommodation and residential schools, and for H5 placements open
+    on or after 29 October 2023 (on their episodes in the returns from 2023-24); "XXXXXXX"
+    (not known) for other placements DfE wants one for; blank for placements recorded
+    without one (DfE rules 218, 222, 230; :func:`write_extract` writes "XXXXXXX" for H5
+    in earlier returns)."""
+    spell_end = pd.Series(dec_days).groupby(spell).transform("max").to_numpy()
+    h5_registered = ((place == "H5") & (spell_end >= _day(H5_REGISTERED_FROM))
+                     & (dec_days >= _day(codes.year_span(H5_REGISTERED_FROM.year + 1)[0])))
+    return np.select([np.isin(place, NO_URN_PLACEMENTS), np.isin(place, REGISTERED_PLACEMENTS) | h5_registered],
+                     [None, registered], "XXXXXXX").astype(object)
+
+
+UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+"""DfE's check letters of a unique pupil number, by remainder 0-22."""
+
+
+def upn_check_letter(digits: np.ndarray) -> np.ndarray:
+    """DfE's check letter of UPNs from their 12 digits (n x 12 integers, characters 2-13):
+    the digits weighted 2 to 13, summed, the remainder after dividing by 23 indexes
+    UPN_CHECK_LETTERS."""
+    remainder = (digits * np.arange(2, 14)).sum(axis=1) % 23
+    return np.asarray(list(UPN_CHECK_LETTERS))[remainder]
+
+
+def _upns(rng: np.random.Generator, n: int) -> np.ndarray:
+    """``n`` made-up UPNs: a valid check letter then 12 digits (a made-up LA number of 3
+    digits, a school number of 4, the year of allocation and a serial of 3)."""
+    digits = rng.integers(0, 10, size=(n, 12))
+    number = digits @ (10 ** np.arange(11, -1, -1, dtype="int64"))
+    return np.char.add(upn_check_letter(digits).astype("U1"), np.char.zfill(number.astype("U12"), 12)).astype(object)
+
+
+def _header_identity(state: _State, periods: pd.DataFrame, dob: np.ndarray, last_day: np.ndarray,
+                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """UPN, MOTHER and MC_DOB (days, or OPEN_END) of each child.
+
+    UPN: UN1 ("not yet of school age") where the child is under 4 on 31 August before
+    the collection year of ``last_day`` (days: the child's last day in the extract) began,
+    else a UPN (DfE rules 168, 209). MOTHER: blank for boys; "0" for girls, "1" for about
+    one in twenty girls who first came into care aged 14 or over, whose child was born
+    before then, when they were at least 13 (rules 393, 607, 611, 620, 621, 625)."""
+    n = len(dob)
+    year = codes.collection_year(_dates(last_day)).to_numpy()
+    school_from = np.array([_day(pd.Timestamp(int(y) - 2, 8, 31)) for y in np.unique(year)])  # a few years
+    reference = school_from[np.searchsorted(np.unique(year), year)]
+    upn = np.where(_birthday(dob, 4) > reference, "UN1", _upns(rng, n)).astype(object)
+    first_start = pd.Series(periods["start"].to_numpy()).groupby(periods["child"].to_numpy()).min()
+    first_start = first_start.reindex(np.arange(n)).to_numpy()
+    girl = state.sex == "2"
+    entry_age = (first_start - dob) / DAYS_PER_YEAR
+    mother = girl & (entry_age >= 14) & (rng.random(n) < 0.05)
+    earliest = dob + int(13 * DAYS_PER_YEAR)
+    mc_dob = earliest + (rng.random(n) * np.maximum(first_start - 1 - earliest, 0)).astype("int64")
+    return (upn, np.where(mother, "1", np.where(girl, "0", None)).astype(object),
+            np.where(mother, mc_dob, OPEN_END))
 
 
 def _assemble(council, state: _State, periods: pd.DataFrame, place, provider, homes, placed, urn,
               window_start: pd.Timestamp, window_end: pd.Timestamp, seed: int, targets: Targets,
               rng: np.random.Generator) -> Extract:
     """Turn the generation state into the canonical header and episodes frames."""
-    n = len(state.period)
-    spell = state.spell
-    decom_days, dec_days = state.decom, state.dec
-    last = np.r_[state.period[1:] != state.period[:-1], True]
-    end_of_period = periods["end"].to_numpy()[state.period]
-    aged_out = last & (end_of_period >= periods["eighteenth"].to_numpy()[state.period])
-    age_at_dec = (dec_days - state.dob[state.period]) / DAYS_PER_YEAR
-    episode_place = _in_use(place[spell], decom_days)
-    rec = _reasons_ceased(last, aged_out, age_at_dec, episode_place, _dates(dec_days), rng)
-    rne = np.where(state.kind == "S", "S", np.where(state.kind == "L", "L",
-                                                    np.where(rng.random(n) < 0.1, "T", "P")))
+    rows = _coded_episodes(state, place)
+    period, spell, decom_days, dec_days = rows["period"], rows["spell"], rows["decom"], rows["dec"]
+    n = len(period)
+    last = np.r_[period[1:] != period[:-1], True]
+    end_of_period = periods["end"].to_numpy()[period]
+    aged_out = last & (end_of_period >= periods["eighteenth"].to_numpy()[period])
+    age_at_dec = (dec_days - state.dob[period]) / DAYS_PER_YEAR
+    child_of = periods["child"].to_numpy()
+    final_period = periods["start"].groupby(child_of).transform("max").to_numpy() == periods["start"].to_numpy()
+    rec = _reasons_ceased(last, aged_out, age_at_dec, rows["place"], _dates(dec_days), final_period[period], rng)
     decom = _dates(decom_days)
-    reason_change = np.where(np.isin(rne, ["P", "T"]) & (decom >= REASON_PLACE_CHANGE_FROM).to_numpy(),
+    dec = _dates(dec_days)
+    next_rne = np.append(rows["rne"][1:], "S")
+    change_follows = ~last & np.isin(next_rne, PLACEMENT_CHANGE_RNE) & (dec >= REASON_PLACE_CHANGE_FROM).to_numpy()
+    reason_change = np.where(change_follows,
                              _draw(rng, ["CARPL", "CREQB", "CHILD", "LAREQ", "PLACE", "OTHER", "CLOSE", "STAND"],
                                    [0.4, 0.12, 0.1, 0.15, 0.08, 0.08, 0.05, 0.02], n), None)
     start_age = (periods["start"] - periods["dob"]).to_numpy() / DAYS_PER_YEAR
@@ -831,12 +1047,11 @@ def _assemble(council, state: _State, periods: pd.DataFrame, place, provider, ho
     cin_teen = [0.45, 0.05, 0.03, 0.12, 0.20, 0.10, 0.01, 0.04]
     cin = _choice(rng, list(codes.CIN), np.where(start_age[:, None] >= 11, cin_teen, cin_young))
     child_ids = _child_ids(rng, int(state.child.max()) + 1)
-    dec = _dates(dec_days)
     episodes = pd.DataFrame({
-        "CHILD": child_ids[state.child[state.period]], "DECOM": decom, "RNE": rne, "LS": state.ls,
-        "CIN": cin[state.period], "PLACE": episode_place, "PLACE_PROVIDER": provider[spell], "DEC": dec,
-        "REC": rec, "REASON_PLACE_CHANGE": reason_change, "HOME_POST": homes[state.period],
-        "PL_POST": placed[spell], "URN": urn[spell],
+        "CHILD": child_ids[state.child[period]], "DECOM": decom, "RNE": rows["rne"], "LS": rows["ls"],
+        "CIN": cin[period], "PLACE": rows["place"], "PLACE_PROVIDER": provider[spell], "DEC": dec,
+        "REC": rec, "REASON_PLACE_CHANGE": reason_change, "HOME_POST": homes[period],
+        "PL_POST": placed[spell], "URN": _urns(rows["place"], spell, dec_days, urn[spell]),
     })  # fmt: skip
     keep = (episodes["DECOM"] <= window_end) & (episodes["DEC"].isna() | (episodes["DEC"] >= window_start))
     episodes = episodes[keep.to_numpy()]
@@ -845,11 +1060,14 @@ def _assemble(council, state: _State, periods: pd.DataFrame, place, provider, ho
     episodes = (episodes.astype({c: "string" for c in codes.EPISODE_COLUMNS if c not in codes.EPISODE_DATES})
                 .sort_values(["CHILD", "DECOM"], kind="stable").reset_index(drop=True))
     children = np.arange(len(child_ids))
-    dob = pd.Series(state.dob[periods.groupby("child")["start"].idxmin().reindex(children).to_numpy()])
+    dob = state.dob[periods.groupby("child")["start"].idxmin().reindex(children).to_numpy()]
+    last_day = np.minimum(pd.Series(dec_days).groupby(state.child[period]).max().reindex(children).to_numpy(),
+                          _day(window_end))
+    upn, mother, mc_dob = _header_identity(state, periods, dob, last_day, rng)
     header = pd.DataFrame({
-        "CHILD": child_ids, "SEX": state.sex, "DOB": _dates(dob.to_numpy()),
+        "CHILD": child_ids, "SEX": state.sex, "DOB": _dates(dob),
         "ETHNIC": _draw(rng, list(ETHNIC_SHARES), list(ETHNIC_SHARES.values()), len(children)),
-        "UPN": None, "MOTHER": None, "MC_DOB": pd.NaT,
+        "UPN": upn, "MOTHER": mother, "MC_DOB": _dates(mc_dob),
     })  # fmt: skip
     header = (header[header["CHILD"].isin(episodes["CHILD"])]
               .astype({"CHILD": "string", "SEX": "string", "ETHNIC": "string", "UPN": "string", "MOTHER": "string"})
@@ -869,13 +1087,19 @@ def _assemble(council, state: _State, periods: pd.DataFrame, place, provider, ho
     )
 
 
+SEX_LETTERS_FROM = 2025
+"""Collection year from which the return codes SEX as letters (DfE rules 101, 2024-25)."""
+SEX_LETTERS = {"1": "M", "2": "F"}
+
+
 def write_extract(extract: Extract, out_dir: Path | str) -> list[Path]:
     """Write one folder per collection year (named by the year ending 31 March, e.g.
     ``2015/`` for 1 April 2014 - 31 March 2015) holding ``header.csv`` and
     ``episodes.csv`` as a council submits them: 903 column order, dates dd/mm/yyyy,
     the episodes open at any time in that year, an episode ceasing after 31 March
     shown open (DEC and REC blank), and the header rows of those children.
-    Returns the folders written."""
+    Codes follow each year's rules: SEX 1/2 up to 2023-24 and M/F from 2024-25; H5
+    placements carry "XXXXXXX" for a URN up to 2022-23. Returns the folders written."""
     out = Path(out_dir)
     first_year = int(extract.start.year) + 1
     last_year = int(extract.end.year)
@@ -887,10 +1111,14 @@ def write_extract(extract: Extract, out_dir: Path | str) -> list[Path]:
         rows = episodes[in_year.to_numpy()]
         later = (rows["DEC"] > year_end).fillna(False)
         rows = rows.assign(DEC=rows["DEC"].mask(later), REC=rows["REC"].mask(later))
+        rows = rows.assign(URN=rows["URN"].mask(rows["PLACE"].eq("H5") & (year < H5_REGISTERED_FROM.year + 1),
+                                                "XXXXXXX"))
         folder = out / codes.year_label(year)
         folder.mkdir(parents=True, exist_ok=True)
         _as_text(rows, codes.EPISODE_COLUMNS, codes.EPISODE_DATES).to_csv(folder / "episodes.csv", index=False)
         people = header[header["CHILD"].isin(rows["CHILD"])]
+        if year >= SEX_LETTERS_FROM:
+            people = people.assign(SEX=people["SEX"].replace(SEX_LETTERS))
         _as_text(people, codes.HEADER_COLUMNS, codes.HEADER_DATES).to_csv(folder / "header.csv", index=False)
         written.append(folder)
     return written

@@ -1,9 +1,9 @@
 """Distance from home from 903 episodes: share placed within 20 miles against targets,
 its trend by month, and placements outside the council's boundary.
 
-Distance is the straight line between the centroids of the HOME_POST and
-PL_POST postcode sectors (:mod:`carebook.geo`). A placement whose home or
-placement postcode is blank, or not a sector in the ONS postcode directory, has
+Distance is the straight line between the HOME_POST and PL_POST postcodes (full
+postcodes by their own grid reference, sectors by their centroid; :mod:`carebook.geo`).
+A placement whose home or placement postcode is blank, or not in the ONS postcode directory, has
 an unknown distance: it is counted and shown in its own column, and left out of
 the denominators of the shares (which are shares of placements with a known
 distance), never dropped silently.
@@ -33,7 +33,7 @@ ALL = "all"
 def with_distance(rows: pd.DataFrame) -> pd.DataFrame:
     """Rows with ``miles`` (straight-line miles home to placement, NaN if unknown) and
     ``distance`` (within_20_miles, over_20_miles, postcode_missing: HOME_POST or
-    PL_POST blank, postcode_not_matched: given but not a sector in the directory)."""
+    PL_POST blank, postcode_not_matched: given but not a postcode or sector in the directory)."""
     home, placement = rows["HOME_POST"].astype("string"), rows["PL_POST"].astype("string")
     blank = home.str.strip().replace("", pd.NA).isna() | placement.str.strip().replace("", pd.NA).isna()
     miles = geo.miles_between(home, placement)
@@ -95,7 +95,7 @@ def outside_boundary(rows: pd.DataFrame, la_codes: Sequence[str]) -> pd.DataFram
     """Children placed inside and outside the council's boundary, per date and placement group.
 
     ``la_codes``: the council's ONS codes. A placement is inside when its PL_POST
-    sector lies mostly in the council. Columns: date, placement_group (… and all),
+    postcode lies in the council (a sector: mostly). Columns: date, placement_group (… and all),
     inside, outside, unknown (blank or unmatched PL_POST), children,
     share_outside (0-1 of those with a known location).
     """

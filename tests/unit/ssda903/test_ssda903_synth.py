@@ -15,7 +15,7 @@ from carebook.ssda903 import codes, load_for_council, periods
 from carebook.ssda903.calibration import AGE_BANDS, calibration_targets, official_age_mix, official_placements
 from carebook.ssda903.params import Ssda903Params
 from carebook.ssda903.read import read_extract
-from carebook.ssda903.synth import generate, write_extract
+from carebook.ssda903.synth import generate, upn_check_letter, write_extract
 
 COUNCILS = ["rotherham", "nottingham", "triborough", "essex", "warwickshire", "buckinghamshire"]
 
@@ -157,3 +157,52 @@ def test_a_council_with_no_published_figures_is_calibrated_to_england_s_rate():
     assert "England's rate per 10,000" in extract.source
     open_episodes = extract.episodes[periods.open_on(extract.episodes, "2025-03-31")]
     assert open_episodes["CHILD"].nunique() == 2
+
+
+FULL_POSTCODE = r"[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}"
+
+
+@pytest.mark.parametrize("slug", ["rotherham", "essex"])
+def test_postcodes_are_real_full_postcodes_homes_in_the_council(slug):
+    council, episodes = load_council(slug), extract(slug).episodes
+    for column in ("HOME_POST", "PL_POST"):
+        assert episodes[column].str.fullmatch(FULL_POSTCODE).all()
+        assert geo.is_matched(episodes[column]).all()  # a full postcode not in the directory is unknown
+    assert geo.in_council(episodes["HOME_POST"], council.codes).all()
+    with_parents = episodes["PLACE"] == "P1"
+    assert (episodes.loc[with_parents, "PL_POST"] == episodes.loc[with_parents, "HOME_POST"]).all()
+    assert (episodes.loc[~with_parents, "PL_POST"] != episodes.loc[~with_parents, "HOME_POST"]).all()
+
+
+@pytest.mark.parametrize("slug", ["rotherham", "nottingham"])
+def test_in_house_placements_other_than_fostering_and_adoption_are_inside_the_council(slug):
+    council, episodes = load_council(slug), periods.with_groups(extract(slug).episodes)
+    own = episodes[episodes["PLACE_PROVIDER"].eq("PR1").fillna(False)
+                   & ~episodes["sufficiency_group"].eq("fostering") & ~episodes["PLACE"].str.startswith("A")]
+    assert (own["sufficiency_group"] == "residential").sum() > 20
+    assert geo.in_council(own["PL_POST"], council.codes).all()
+
+
+def test_sex_is_written_as_each_year_codes_it(tmp_path):
+    generated = extract("rotherham")
+    write_extract(generated, tmp_path)
+    for year, letters in [(2024, {"1", "2"}), (2025, {"M", "F"})]:
+        sex = pd.read_csv(tmp_path / str(year) / "header.csv", dtype=str)["SEX"]
+        assert set(sex) == letters
+    assert set(generated.header["SEX"]) == {"1", "2"}  # the extract in memory keeps 1/2
+
+
+def test_upn_check_letter_worked_by_hand_and_every_upn_valid():
+    # 8x2 + 0x3 + 1x4 + 2x5 + 0 + 0 + 0 + 0 + 1x10 + 0 + 0 + 1x13 = 53; 53 = 2 x 23 + 7; letter 7 of ABCDEFGHJ... is H
+    assert upn_check_letter(np.array([[8, 0, 1, 2, 0, 0, 0, 0, 1, 0, 0, 1]])).tolist() == ["H"]
+    header = extract("nottingham").header
+    upn = header["UPN"]
+    real = upn[upn != "UN1"]
+    assert real.str.fullmatch(r"[A-HJ-NP-RT-Z][0-9]{12}").all() and len(real) > 0.7 * len(upn)
+    digits = np.frombuffer("".join(real.str.slice(1)).encode(), dtype=np.uint8).reshape(-1, 12) - ord("0")
+    assert (upn_check_letter(digits) == real.str[0].to_numpy()).all()
+    mothers = header["MOTHER"] == "1"
+    assert set(header.loc[header["SEX"] == "2", "MOTHER"]) <= {"0", "1"} and mothers.any()
+    assert header.loc[header["SEX"] == "1", "MOTHER"].isna().all()
+    assert header.loc[mothers, "MC_DOB"].notna().all() and header.loc[~mothers, "MC_DOB"].isna().all()
+    assert ((header.loc[mothers, "MC_DOB"] - header.loc[mothers, "DOB"]).dt.days >= 13 * 365).all()
