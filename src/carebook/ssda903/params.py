@@ -107,11 +107,11 @@ class Ssda903Params(BaseModel):
         ),
     )
     mode: Literal["strict", "lenient"] = Field(
-        "strict",
+        "lenient",
         description=(
-            "strict: stop with a clear error listing the first problems found; lenient: "
-            "repair what a stated rule can repair, drop only rows that cannot be used, and "
-            "count every repair and drop."
+            "lenient (the default): repair what a stated rule can repair, drop only rows that "
+            "cannot be used, count every repair and drop and show them on the page; strict: "
+            "stop with a clear error listing the first problems found."
         ),
     )
     convention: Literal["auto", "end", "start"] = Field(
