@@ -4,7 +4,9 @@ Three layouts are recognised without configuration (file names case-insensitive,
 ``.csv`` or ``.CSV``):
 
 - ``year_folders``: one folder per collection year named ``2025``, ``2024-25``,
-  ``2024_25`` or ``2024-2025``, holding ``header.csv`` and ``episodes.csv``;
+  ``2024_25`` or ``2024-2025``, holding ``header.csv`` and ``episodes.csv`` (or the same
+  names with an ``SSDA903_`` prefix or the year, e.g. ``SSDA903_2025_header.csv``: the
+  folder's name gives the year);
 - ``flat_files``: one folder with the year in each file name: ``SSDA903_2020_header.csv``,
   ``2020-header.csv``, ``header_2020.csv``, ``2019-20_episodes.csv`` (any of the year
   forms above, several years side by side);
@@ -37,10 +39,12 @@ LAYOUT_NAMES: dict[str, str] = {
 _YEAR = r"(?P<first>\d{4})(?:[-_](?P<second>\d{4}|\d{2}))?"
 _KIND = r"(?P<kind>header|episodes)"
 _YEAR_NAME = re.compile(rf"^{_YEAR}$")
+_PREFIX = r"(?:(?:ssda)?903[-_ ]?)?"
 _FLAT_NAMES = (
-    re.compile(rf"^(?:ssda903[-_ ]?)?{_YEAR}[-_ ]{_KIND}$"),
-    re.compile(rf"^(?:ssda903[-_ ]?)?{_KIND}[-_ ]{_YEAR}$"),
+    re.compile(rf"^{_PREFIX}{_YEAR}[-_ ]{_KIND}$"),
+    re.compile(rf"^{_PREFIX}{_KIND}[-_ ]{_YEAR}$"),
 )
+_PLAIN_NAME = re.compile(rf"^{_PREFIX}{_KIND}$")
 _LOOKS_LIKE_YEAR = re.compile(r"(?:19|20)\d\d")
 _LOOKS_903 = re.compile(r"header|episode")
 
@@ -122,8 +126,9 @@ def _year_folder_files(folder: Path, name: YearName, root: Path) -> YearFiles:
     found: dict[tuple, Path] = {}
     for path in _csv_files(folder):  # a handful of files
         stem = path.stem.lower()
-        if stem in KINDS:
-            _pick(found, (stem,), path, root, f"{stem} file in {folder.name}/")
+        kind = _PLAIN_NAME.match(stem) or next((p.match(stem) for p in _FLAT_NAMES if p.match(stem)), None)
+        if kind:
+            _pick(found, (kind.group("kind"),), path, root, f"{kind.group('kind')} file in {folder.name}/")
         elif _LOOKS_903.search(stem):
             raise InputError(f"expected header.csv and episodes.csv in a collection-year folder; "
                              f"{path.name} looks like a 903 file but has another name", file=_label(path, root))

@@ -28,6 +28,9 @@ LAYOUTS: dict[str, tuple[str, str, str, str | None]] = {
     "flat 2025-header, ISO": ("flat_files", "end", "iso", "{year}-{kind}.csv"),
     "flat header_2024 holding 2024-25": ("flat_files", "start", "dmy", "{kind}_{year}.CSV"),
     "flat 2024-25_episodes": ("flat_files", "end", "iso", "{start}-{end2}_{kind}.csv"),
+    "flat 903_2025_Header": ("flat_files", "end", "dmy", "903_{year}_{kind}.csv"),
+    "folders 2025 holding SSDA903_2025_header": ("year_folders", "end", "dmy", "{year}/SSDA903_{year}_{kind}.csv"),
+    "folders 2024-25 holding ssda903_episodes": ("year_folders", "end", "iso", "{start}-{end2}/ssda903_{kind}.CSV"),
 }
 EXPECTED_CONVENTION = {("xml", "end"): "dates", ("year_folders", "end"): "end", ("year_folders", "start"): "start",
                        ("flat_files", "end"): "end", ("flat_files", "start"): "start"}
