@@ -37,6 +37,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from carebook.errors import InputError
+from carebook.files import reject_binary
 from carebook.paths import DATA, REFERENCE, relative
 
 if TYPE_CHECKING:
@@ -58,11 +59,6 @@ LOCAL_AUTHORITY = "Local authority"
 TIME_PERIOD = "time_period"
 
 #: Leading bytes of files that are not CSV text, and what they are.
-BINARY_SIGNATURES: dict[bytes, str] = {
-    b"PK\x03\x04": "an Excel workbook (xlsx, or another zipped spreadsheet such as ods)",
-    b"\xd0\xcf\x11\xe0": "an old Excel workbook (xls)",
-    b"%PDF": "a PDF document",
-}
 
 
 class CouncilColumn(BaseModel):
@@ -156,11 +152,7 @@ def csv_text(raw: bytes, relpath: str) -> str:
 
     A workbook or other binary file saved under a ``.csv`` name is an ``InputError``.
     """
-    for signature, kind in BINARY_SIGNATURES.items():
-        if raw.startswith(signature):
-            raise InputError(f"expected a CSV text file; this looks like {kind}: save it as CSV (comma-separated)", file=relpath)
-    if b"\x00" in raw[:65536]:
-        raise InputError("expected a CSV text file; this is a binary file (it holds NUL bytes)", file=relpath)
+    reject_binary(raw[:65536], relpath)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from carebook.errors import InputError
+from carebook.files import reject_binary
 from carebook.ssda903 import codes
 
 #: Columns a file must have (others of the 903 are filled with NA when absent).
@@ -44,6 +45,9 @@ def read_file(path: Path | str, kind: str, label: str | None = None) -> pd.DataF
     path = Path(path)
     label = label or str(path)
     columns, required = FILES[kind]
+    if path.exists():
+        with path.open("rb") as handle:
+            reject_binary(handle.read(65536), label)
     if not path.exists() or path.stat().st_size == 0 or not _first_line(path).strip():
         raise InputError(f"expected a 903 {kind} file with a line of column names; the file is empty",
                          file=label)

@@ -11,6 +11,8 @@ and pandas write them). Each date column of each file must keep to one of the tw
   original text, so the validator later reports it as a bad date;
 - a value in neither format (``unknown``, ``00/00/0000``) also keeps its text, so the
   row is reported and repaired or dropped by the repair rules, never read as a date;
+- a slash-dated column that is month first (``12/25/2019``: a second part over 12 and
+  no first part over 12) is an InputError, never read as days and months swapped;
 - a column mixing the two formats, or with no value in either, is an InputError
   naming the file, the column and the row of one example (never the value: it may be
   a date of birth).
@@ -62,7 +64,20 @@ def detect_format(values: pd.Series, rows: pd.Series, file: str, column: str) ->
         raise _error(file, row, column,
                      f"expected one date format in the column; this row is {SHOWN[str(shape[other].iloc[0])]}, "
                      f"earlier rows {SHOWN[first]}")
+    if first == DMY:
+        _reject_month_first(text[~neither], rows[given][~neither], file, column)
     return first
+
+
+def _reject_month_first(text: pd.Series, rows: pd.Series, file: str, column: str) -> None:
+    """InputError when a slash-dated column is month first (US ``mm/dd/yyyy``): some value
+    has a second part over 12 and none a first part over 12, so no value reads day first."""
+    parts = text.str.extract(r"^(\d{1,2})/(\d{1,2})/").astype("float64")
+    first_over, second_over = (parts[0] > 12).to_numpy(), (parts[1] > 12).to_numpy()
+    if second_over.any() and not first_over.any():
+        raise _error(file, int(rows.iloc[int(second_over.argmax())]), column,
+                     "expected dates day first (dd/mm/yyyy); the column is month first (mm/dd/yyyy), as US "
+                     "systems write dates: save it day first or as yyyy-mm-dd")
 
 
 def to_iso(values: pd.Series, fmt: str) -> tuple[pd.Series, pd.Series]:

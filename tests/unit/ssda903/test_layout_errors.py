@@ -172,3 +172,18 @@ def test_a_truncated_xml_return_or_a_child_without_header(tmp_path):
     assert _error(path) == "return_2025.xml: row 2 (CHILD 2): expected a HEADER element in each CHILD; none"
     path.write_text("<EXPSSDA903><CHILD><HEADER><CHILDID>A</CHILDID></HEADER></CHILD><CHILD><EPISODE>")
     assert _error(path) == "return_2025.xml: expected a well-formed XML file: no element found: line 1, column 80"
+
+
+def test_month_first_dates_are_named_not_read_as_bad_days(tmp_path):
+    write_year(tmp_path, "2025", ["A,1,01/01/2010,WBRI,,,"],
+               ["A,05/01/2024,S,V2,N1,U6,PR1,06/13/2024,X1,,,,", "A,06/13/2024,P,V2,N1,U4,PR1,,,CARPL,,,"])
+    assert _error(tmp_path) == ("2025/episodes.csv: row 3, field DECOM: expected dates day first (dd/mm/yyyy); the "
+                                "column is month first (mm/dd/yyyy), as US systems write dates: save it day first "
+                                "or as yyyy-mm-dd")
+
+
+def test_a_workbook_saved_as_csv_is_named(tmp_path):
+    folder = write_year(tmp_path, "2025", ["A,1,01/01/2010,WBRI,,,"], ["A,05/01/2024,S,V2,N1,U6,PR1,,,,,,"])
+    (folder / "episodes.csv").write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    assert _error(tmp_path) == ("2025/episodes.csv: expected a CSV text file; this looks like an Excel workbook "
+                                "(xlsx, or another zipped spreadsheet such as ods): save it as CSV (comma-separated)")
