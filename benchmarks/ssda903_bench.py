@@ -37,7 +37,7 @@ from carebook.ssda903 import periods
 from carebook.ssda903 import write
 from carebook.ssda903.extract import Extract
 from carebook.ssda903.raw import read_raw
-from carebook.ssda903.read import read_extract
+from carebook.ssda903.read import extract_from_raw, read_extract
 from carebook.ssda903.synth import generate, write_extract
 
 COUNCILS = ("rotherham", "nottingham", "triborough", "essex", "warwickshire", "buckinghamshire")
@@ -106,7 +106,7 @@ def numpy_extract(children: int, per_child: int = 6, seed: int = 1) -> Extract:
 
 def time_raw_reads(children: int, folder: Path) -> None:
     """Write a numpy-made national extract as XML returns and as CSV year folders, and
-    time ``read_raw`` of each."""
+    time ``read_raw`` of each, then the merging of years and the repairs."""
     extract = timed("make a numpy national extract (not part of the target)", numpy_extract, children)
     shutil.rmtree(folder, ignore_errors=True)
     header, episodes = timed("split into collection years (not part of the target)", write.split_years, extract)
@@ -116,9 +116,13 @@ def time_raw_reads(children: int, folder: Path) -> None:
         timed(f"write {layout} (not part of the target)", write.write_extract, (header, episodes),
               folder / layout, layout=layout)
         size = sum(f.stat().st_size for f in (folder / layout).rglob("*") if f.is_file()) / 1e6
+        began = time.perf_counter()
         raw = timed(f"read_raw {layout} ({size:,.0f} MB; target {'10' if layout != 'xml' else '30'} s)",
                     read_raw, folder / layout)
         assert len(raw.episodes) == len(episodes) and len(raw.header) == len(header)
+        repaired = timed(f"merge years + repair (lenient) {layout}", extract_from_raw, raw, mode="lenient")
+        print(f"{'read + repair ' + layout:<58} {time.perf_counter() - began:6.1f} s  "
+              f"({len(repaired.episodes):,} episodes, {int(repaired.repairs['rows'].sum()):,} rows in the repairs table)")
     shutil.rmtree(folder, ignore_errors=True)
 
 

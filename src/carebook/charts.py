@@ -32,11 +32,32 @@ def pdf_wanted() -> bool:
     return os.environ.get("CAREBOOK_PDF_CHARTS", "1") != "0"
 
 
+NO_DATA = "No data to chart: the extract holds no children for this chart."
+
+
+def has_no_data(spec: dict[str, Any]) -> bool:
+    """True when every dataset of a chart spec is empty (nothing would be drawn)."""
+    inline = [spec.get("data", {}).get("values")] if isinstance(spec.get("data"), dict) else []
+    tables = [*spec.get("datasets", {}).values(), *(v for v in inline if v is not None)]
+    return bool(tables) and all(len(table) == 0 for table in tables)
+
+
+def no_data_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """A chart that says it has nothing to draw, keeping the original's title and width."""
+    return {"$schema": spec.get("$schema"), "title": spec.get("title", ""), "width": spec.get("width", 560),
+            "height": 40, "data": {"values": [{"text": NO_DATA}]},
+            "mark": {"type": "text", "align": "left", "x": 0, "fontSize": 13},
+            "encoding": {"text": {"field": "text", "type": "nominal"}}}
+
+
 def mime_bundle(spec: dict[str, Any], **_: Any) -> dict[str, str]:
     """The display data of a chart: an HTML div + vegaEmbed call, and a PDF where wanted.
 
+    A chart with no data (a very small extract) says so instead (:func:`no_data_spec`).
     The spec is written into the page as script-safe JSON (:func:`carebook.text.script_json`):
     a name such as ``</script>`` in the chart's data or titles stays data."""
+    if has_no_data(spec):
+        spec = no_data_spec(spec)
     element = f"carebook-chart-{uuid.uuid4().hex[:8]}-{next(_ids)}"
     html = (
         f'<div id="{element}" class="carebook-chart"></div>\n<script type="text/javascript">'

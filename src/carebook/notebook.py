@@ -152,13 +152,18 @@ class Page:
 
     def table(self, frame: pd.DataFrame, caption: str | None = None, key: str | None = None,
               formats: dict[str, str] | None = None, index: bool = False) -> None:
-        """Show a table (numbered, with a caption where given) or glue it under ``key``."""
+        """Show a table (numbered, with a caption where given) or glue it under ``key``.
+        A table with no rows (a very small extract) is a sentence saying so: an empty
+        table cannot be typeset in the PDF."""
         source = frame.reset_index() if index else frame
-        numeric = frozenset(c for c in source.columns if pd.api.types.is_numeric_dtype(source[c]))
-        self._tables += 1
-        name = f"{self.council.slug}-{self.notebook}-table-{self._tables}" if caption else None
-        content = Markdown(markdown_table(formatted(source, formats), self.literal(caption) if caption else caption,
-                                          name, right=numeric))
+        if source.empty:
+            content = Markdown(f"{self.literal(caption) if caption else 'This table'}: no rows to show.\n")
+        else:
+            numeric = frozenset(c for c in source.columns if pd.api.types.is_numeric_dtype(source[c]))
+            self._tables += 1
+            name = f"{self.council.slug}-{self.notebook}-table-{self._tables}" if caption else None
+            content = Markdown(markdown_table(formatted(source, formats), self.literal(caption) if caption else caption,
+                                              name, right=numeric))
         if key:
             _glue(key, content, display=False)
         else:

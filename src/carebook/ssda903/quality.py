@@ -42,19 +42,20 @@ def _years_phrase(years: list[int]) -> str:
     return f"collection year {first}" if first == last else f"collection years {first} to {last}"
 
 
-def data_statement(extract: Extract, detail_label: str | None = None) -> Notice:
+def data_statement(extract: Extract, detail_label: str | None = None, where: str = "in this section") -> Notice:
     """Where the page's 903 data come from, in a sentence or three: synthetic or the
     council's own; for its own, the layout, collection years and convention found, and
-    what was repaired or dropped (with a link to the detail when ``detail_label`` is given)."""
+    what was repaired or dropped (with a link to the detail when ``detail_label`` is given).
+    ``where`` names what the figures fill ("in this section", "on this page")."""
     if extract.is_synthetic:
         return Notice(
             f"**Synthetic data.** The council's own SSDA903 extract is not part of this book, so the figures "
-            f"in this section come from a {extract.source}. They show the method and the shape of the "
+            f"{where} come from a {extract.source}. They show the method and the shape of the "
             "results; they are not the council's records.", "warning")
     layout = "the " + LAYOUT_NAMES[extract.layout] if extract.layout == "xml" else LAYOUT_NAMES.get(extract.layout, "")
     convention = CONVENTION_WORDS.get(extract.convention, "")
     link = f" See {{ref}}`the data quality section <{detail_label}>`." if detail_label else ""
-    text = (f"**The council's own data.** The figures in this section come from the council's SSDA903 "
+    text = (f"**The council's own data.** The figures {where} come from the council's SSDA903 "
             f"return: {layout}, {_years_phrase(list(extract.years))}"
             f"{f', {convention}' if convention else ''}. {quality_summary(extract.repairs).sentence}{link}")
     return Notice(text, "note")
@@ -70,10 +71,11 @@ def repair_warning(extract: Extract) -> Notice | None:
                   "differ from the council's own reports.", "warning")
 
 
-def child_level_notices(extract: Extract, on: pd.Timestamp, detail_label: str | None = None) -> list[Notice]:
+def child_level_notices(extract: Extract, on: pd.Timestamp, detail_label: str | None = None,
+                        where: str = "in this section") -> list[Notice]:
     """The admonitions at the top of a child-level section: the data statement, a warning
     when more than 1% of care days were repaired or dropped, and why nobody is in care."""
-    found = [data_statement(extract, detail_label), repair_warning(extract)]
+    found = [data_statement(extract, detail_label, where), repair_warning(extract)]
     reason = nobody_in_care_reason(extract, on)
     if reason:
         found.append(Notice(f"**Nobody in care on this date.** {reason}", "warning"))
@@ -100,19 +102,21 @@ def section_label(slug: str, notebook: str) -> str:
     return f"{slug}-{notebook}-903-quality"
 
 
-def show_notices(page: Any, extract: Extract, on: pd.Timestamp) -> None:
-    """Show the notices of :func:`child_level_notices` at the top of a child-level section."""
+def show_notices(page: Any, extract: Extract, on: pd.Timestamp, where: str = "in this section") -> None:
+    """Show the notices of :func:`child_level_notices` at the top of a child-level section
+    (``where``: "in this section", or "on this page" when the whole page is child-level)."""
     label = None if extract.is_synthetic else section_label(page.council.slug, page.notebook)
-    for notice in child_level_notices(extract, on, label):  # two or three notices
+    for notice in child_level_notices(extract, on, label, where):  # two or three notices
         page.notice(notice.text, kind=notice.kind)
 
 
 def quality_sentences(extract: Extract) -> str:
     """The data-quality section in words: repairs, and what DfE's validation rules found."""
     if extract.is_synthetic:
-        return ("The figures on this page come from a synthetic extract, written in the layout and codes of "
-                "DfE's return, so no repairs were needed. Each council's own extract is checked in the same "
-                "way as it is read: every repair and drop is counted here, with DfE's own validation rules.")
+        return ("The synthetic extract behind these figures is written in the layout and codes of DfE's return "
+                "and built to pass DfE's own validation rules, so nothing needed repair. A council's own extract "
+                "is checked as it is read: every repair and drop is counted here, with what DfE's validation "
+                "rules find in each collection year.")
     sentences = [quality_summary(extract.repairs).sentence]
     if extract.dfe_rules is not None:
         from carebook.ssda903.dfe_rules import dfe_summary_sentence

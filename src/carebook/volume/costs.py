@@ -255,7 +255,7 @@ def journey_cost(care: pd.DataFrame, costs: pd.DataFrame, observation_years: int
     table = table[table["journey_year"] <= observation_years]
     summary = table.groupby(["journeys", "journey_year"], as_index=False).agg(
         children=("CHILD", "nunique"), mean_cost_gbp=("cost_gbp", "mean")
-    )
+    ).astype({"mean_cost_gbp": "float64"})  # float also when there is no journey
     return summary.assign(
         cumulative_cost_gbp=summary.groupby("journeys")["mean_cost_gbp"].cumsum()
     )

@@ -218,7 +218,7 @@ def sample_sizes(years: pd.DataFrame) -> pd.DataFrame:
     rows = [("Qualifying children", len(cohort)), ("with complete care journeys (aged 18 within the data)", int(cohort["complete"].sum()))]
     rows += [
         (f"tracked over more than {k} year{'s' if k > 1 else ''}", int(tracked.get(k + 1, 0)))
-        for k in range(1, int(years["journey_year"].max()))
+        for k in range(1, int(years["journey_year"].max()) if len(years) else 1)  # none without a cohort
     ]
     return pd.DataFrame(rows, columns=["measure", "children"])
 
