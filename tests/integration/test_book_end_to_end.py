@@ -142,7 +142,7 @@ def test_the_council_pdf_has_its_name_a_table_and_a_chart(site):
 
 
 def test_no_child_identifier_reaches_a_page_or_the_pdf(site):
-    """No CHILD id or postcode in any page, the PDF or the results; no date of birth on a page or in the PDF.
+    """No CHILD id or postcode (full or its sector) in any page, the PDF or the results; no date of birth on a page or in the PDF.
 
     Pages and results carry month-end snapshot dates (31 March, the ends of the months of a
     trend), which a child's birthday may share: those dates are not looked for.
@@ -154,17 +154,18 @@ def test_no_child_identifier_reaches_a_page_or_the_pdf(site):
     pages += "\n".join(page.extract_text() for page in PdfReader(site["pdf_path"]).pages)
     results = "\n".join(p.read_text() for c in COUNCILS for p in (site["folder"] / "book" / "councils" / c / "results").glob("*"))
     words = set(WORD.findall(pages + results))
-    sector = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? \d\b")
+    postcode = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? \d(?:[A-Z]{2})?\b")  # full postcodes and sectors
     written = "\n".join(p.read_text() for p in [*ROOT.glob("book/*.md"), ROOT / "data" / "reference" / "glossary.yml"])
-    sectors_shown = set(sector.findall(pages + results)) - set(sector.findall(written))  # examples in the prose
+    postcodes_shown = set(postcode.findall(pages + results)) - set(postcode.findall(written))  # examples in the prose
     for ref in ["nottingham", "E08000035"]:
         extract = load_for_council(load_council(ref))
         children = set(extract.header["CHILD"].astype(str))
         dob = extract.header["DOB"]
         dob = dob[~dob.dt.is_month_end]
         births = set(dob.dt.strftime("%d/%m/%Y")) | set(dob.dt.strftime("%Y-%m-%d"))
-        sectors = set(extract.episodes["HOME_POST"].dropna()) | set(extract.episodes["PL_POST"].dropna())
+        postcodes = set(extract.episodes["HOME_POST"].dropna()) | set(extract.episodes["PL_POST"].dropna())
+        postcodes |= {code[:-2] for code in postcodes}  # and their sectors
         assert not children & words, sorted(children & words)[:5]
         page_words = set(WORD.findall(pages))
         assert not births & page_words, sorted(births & page_words)[:5]
-        assert not sectors & sectors_shown, sorted(sectors & sectors_shown)[:5]
+        assert not postcodes & postcodes_shown, sorted(postcodes & postcodes_shown)[:5]
