@@ -46,7 +46,7 @@ import psutil
 from carebook.errors import InputError
 from carebook.params import Council
 from carebook.paths import NOTEBOOKS, site
-from carebook.text import markdown_literal
+from carebook.text import markdown_literal, redact_personal
 
 NOTEBOOK_ORDER = ("sufficiency", "flow_model", "volume_sizing", "cost_benefit")
 """The analyses in the order the book presents them."""
@@ -205,7 +205,7 @@ def execute(job: Job, root: Path, source: Path | None = None) -> Outcome:
         notebook=job.notebook,
         status="failed" if error else "ok",
         seconds=round(time.perf_counter() - started, 2),
-        error=error.splitlines()[0] if error else "",
+        error=redact_personal(error.splitlines()[0]) if error else "",
     )
 
 

@@ -53,3 +53,19 @@ def script_json(value: Any) -> str:
     """``value`` as JSON safe inside an HTML ``<script>`` element: ``<``, ``>`` and ``&`` are
     written as ``\\u`` escapes, so a string such as ``"</script>"`` cannot close the element."""
     return _SCRIPT_SPECIAL.sub(lambda found: _SCRIPT[found.group(0)], json.dumps(value))
+
+
+_PERSONAL = re.compile(
+    r"\b\d{1,2}/\d{1,2}/\d{4}\b"  # a date dd/mm/yyyy (a date of birth, say)
+    r"|\b\d{4}-\d{2}-\d{2}\b"  # a date yyyy-mm-dd
+    r"|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"  # a full postcode
+    r"|\b\d{6,}\b"  # a long number (a child's identifier, a UPN's digits)
+)
+
+
+def redact_personal(text: Any) -> str:
+    """``text`` with dates, full postcodes and long numbers replaced by ``[withheld]``:
+    the last guard on an error message that reaches the manifest or a page (carebook's
+    own messages name files, rows and fields, never values; another library's may not).
+    ``"KeyError: '1007913' born 27/03/2008"`` -> ``"KeyError: '[withheld]' born [withheld]"``."""
+    return _PERSONAL.sub("[withheld]", str(text))

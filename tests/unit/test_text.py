@@ -94,3 +94,11 @@ def test_theme_titles_are_escaped_for_the_html():
     escape_titles(None, "page", "page.html", context, None)
     assert context["pagetitle"] == "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"
     assert context["root_title"] == "carebook" and context["title"] == "<b>x</b>"  # HTML already: left alone
+
+
+def test_personal_values_in_an_error_message_are_withheld():
+    from carebook.text import redact_personal
+
+    message = "KeyError: '1007913' born 27/03/2008 (2008-03-27) at S60 1AA; see 2025/episodes.csv row 12"
+    assert redact_personal(message) == ("KeyError: '[withheld]' born [withheld] ([withheld]) at [withheld]; "
+                                        "see 2025/episodes.csv row 12")
