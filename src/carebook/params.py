@@ -77,6 +77,9 @@ class Council(CouncilFile):
         return len(self.members) > 1
 
 
+_FILE_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
 def slugify(name: str) -> str:
     """``"Bournemouth, Christchurch and Poole"`` -> ``"bournemouth-christchurch-and-poole"``."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
@@ -236,6 +239,9 @@ def _members(path: Path) -> list[str]:
 
 
 def _from_file(path: Path) -> Council:
+    if not _FILE_SLUG.fullmatch(path.stem):
+        raise InputError("expected a file name of lower-case letters, digits, '-' and '_' (it becomes the "
+                         "council's web address in the book)", file=relative(path))
     check_distinct(council_files(), path)
     content = _read_yaml(path)
     _reject_booleans_as_numbers(content, path)

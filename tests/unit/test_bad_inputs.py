@@ -478,3 +478,13 @@ def test_the_england_cost_of_a_care_episode_from_the_real_files():
     # £8,917,040.34614 thousand / 32,270 children starting care in England in 2024-25
     assert calibrate.england_cost_per_care_episode() == pytest.approx(8_917_040_346.14 / 32_270)
     assert round(calibrate.england_cost_per_care_episode()) == 276_326
+
+
+@pytest.mark.parametrize("stem", ["Rotherham", "a b", "x<script>", "-lead"])
+def test_a_council_file_name_that_cannot_be_a_web_address_is_named(stem, councils_dir):
+    path = councils_dir / f"{stem}.yml"
+    path.write_text(ROTHERHAM, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        load_council(stem)
+    assert str(error.value) == (f"{path}: expected a file name of lower-case letters, digits, '-' and '_' "
+                                "(it becomes the council's web address in the book)")
