@@ -10,7 +10,10 @@ Three layouts are recognised without configuration (file names case-insensitive,
 - ``flat_files``: one folder with the year in each file name: ``SSDA903_2020_header.csv``,
   ``2020-header.csv``, ``header_2020.csv``, ``2019-20_episodes.csv`` (any of the year
   forms above, several years side by side);
-- ``xml``: DfE XML returns (``*.xml``), any number in the folder, or the path of one.
+- ``xml``: DfE XML returns (``*.xml``), any number in the folder, or the path of one;
+- ``one_year``: a folder holding just ``header.csv`` and ``episodes.csv`` (a collection
+  year's folder itself, or files with no year in their names): its year is the folder's
+  name where that is a year, else the year in which its latest episode date falls.
 
 A bare year (``2025``) may name the collection by the year it ends (DfE's way) or the
 year it starts; the dates inside decide (see :mod:`carebook.ssda903.raw`). A name
@@ -32,6 +35,7 @@ from carebook.errors import InputError
 
 KINDS: tuple[str, ...] = ("header", "episodes")
 LAYOUT_NAMES: dict[str, str] = {
+    "one_year": "one collection year's header and episodes files",
     "year_folders": "one folder per collection year",
     "flat_files": "files named by collection year",
     "xml": "DfE XML return",
@@ -67,7 +71,7 @@ class YearName:
 class YearFiles:
     """The header and episodes files of one collection year of a CSV extract."""
 
-    name: YearName
+    name: YearName | None  # None: the dates decide
     paths: dict[str, Path]
     labels: dict[str, str]
 
@@ -121,7 +125,7 @@ def _pick(found: dict[tuple, Path], key: tuple, path: Path, root: Path, what: st
     found[key] = path
 
 
-def _year_folder_files(folder: Path, name: YearName, root: Path) -> YearFiles:
+def _year_folder_files(folder: Path, name: YearName | None, root: Path) -> YearFiles:
     """The header and episodes file of a year folder (exactly one of each)."""
     found: dict[tuple, Path] = {}
     for path in _csv_files(folder):  # a handful of files
@@ -211,6 +215,8 @@ def find_layout(path: Path | str) -> Layout:
         raise InputError(f"expected one layout of 903 files in the folder; found {examples}", file=str(root))
     if "xml" in present:
         return Layout("xml", root, xml={_label(p, root): p for p in xml})
+    if "flat_files" in present and all(_PLAIN_NAME.match(p.stem.lower()) for p in flat):
+        return Layout("one_year", root, years=[_year_folder_files(root, year_name(root.name), root)])
     if "flat_files" in present:
         return Layout("flat_files", root, years=_flat_files(root, flat))
     if not year_dirs:

@@ -56,7 +56,7 @@ class RawExtract:
       ``2025/header.csv`` or ``return_2025.xml``), ``_row`` (line in a CSV with the
       column line as line 1; for XML the ordinal of the CHILD element) and ``_year``
       (collection year, named by the year it ends).
-    layout: "xml", "year_folders" or "flat_files".
+    layout: "xml", "year_folders", "flat_files" or "one_year".
     convention: "end" / "start" (how bare years in names were read) or "dates" (XML).
     convention_forced: True when the convention was given rather than found.
     years: collection years read, in order.
@@ -183,7 +183,9 @@ def read_raw(path: Path | str, convention: str = "auto") -> RawExtract:
     else:
         parts = [_read_year(year) for year in layout.years]
         votes = [(part.labels["episodes"], vote(part.name, part.latest)) for part in parts if part.name]
-        chosen, forced = decide_convention(votes, convention), convention != "auto"
+        named = any(part.name for part in parts)
+        chosen = decide_convention(votes, convention) if named else "dates"
+        forced = named and convention != "auto"
     years = _years(parts, chosen)
     frames = {kind: pd.concat([part.frames[kind].assign(_year=year) for part, year in zip(parts, years)],
                               ignore_index=True) for kind in KINDS}

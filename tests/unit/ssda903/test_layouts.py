@@ -143,3 +143,20 @@ def test_other_folders_without_903_files_are_ignored(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "notes.txt").write_text("how the extract was made")
     assert read_raw(tmp_path).years == [2023, 2024, 2025]
+
+
+@pytest.mark.parametrize("folder", ["extract", "2024-25"])
+def test_one_years_files_alone_are_read_as_that_year(folder, tmp_path, reference):
+    """A folder holding just header.csv and episodes.csv: the 2024-25 files of the six
+    children, in a folder named by no year (the dates decide) or named 2024-25."""
+    write_extract(children(), tmp_path / "all")
+    (tmp_path / folder).mkdir()
+    for kind in ("header", "episodes"):  # the two files of 2024-25
+        (tmp_path / folder / f"{kind}.csv").write_bytes((tmp_path / "all" / "2025" / f"{kind}.csv").read_bytes())
+    raw = read_raw(tmp_path / folder)
+    assert (raw.layout, raw.years, raw.convention) == ("one_year", [2025], "dates" if folder == "extract" else "end")
+    expected = reference.episodes[reference.episodes["_year"] == 2025]
+    assert len(raw.episodes) == len(expected) == ROWS_PER_YEAR[2025][1]
+    on = codes.year_span(2025)[1]
+    extract = read_extract(tmp_path / folder)
+    assert sorted(extract.episodes.loc[periods.open_on(extract.episodes, on), "CHILD"]) == LOOKED_AFTER_AT_31_MARCH[2025]
