@@ -9,9 +9,10 @@ The return's root element is ``EXPSSDA903``; one ``CHILD`` element per child hol
 the element names data-to-insight's csc-validator-be-903 reads. ``CHILDID`` is the
 CSV's ``CHILD`` and ``PL`` its ``PLACE``; an empty element (``<DEC />``) is blank.
 
-Row numbers: ``_row`` of a header row and of each of its episodes is the ordinal of
-the child's ``CHILD`` element in the file (1 for the first child), so "row 12 of
-return_2025.xml" is the twelfth child of the return.
+Row numbers: ``_row`` of a header row is the ordinal of its ``CHILD`` element in the
+file (1 for the first child) and ``_row`` of an episode the ordinal of its ``EPISODE``
+element, so each row of each kind has its own number ("row 12" of the episodes of
+``return_2025.xml`` is the twelfth EPISODE element of the return).
 
 Speed (a national return has 100,000 children and ten million elements): building an
 ElementTree of every element costs several microseconds each, so the file is read in
@@ -101,7 +102,8 @@ def _column(values: np.ndarray, selected: np.ndarray, row: np.ndarray, rows: int
 
 def read_xml(path: Path | str, label: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Header and episodes rows of one XML return as text columns (the 903 CSV columns,
-    NA where blank) plus ``_file`` (``label``) and ``_row`` (ordinal of the CHILD element).
+    NA where blank) plus ``_file`` (``label``) and ``_row`` (ordinal of the CHILD element for
+    a header row, of the EPISODE element for an episode).
 
     InputError when the file is empty or not well-formed XML, its root is not
     ``EXPSSDA903``, it holds no CHILD, or a CHILD has no HEADER.
@@ -140,6 +142,6 @@ def read_xml(path: Path | str, label: str) -> tuple[pd.DataFrame, pd.DataFrame]:
                 for column, name in EPISODE_ELEMENTS.items()}  # twelve columns
     episode_child = child_no[is_episode]
     episodes["CHILD"] = header["CHILD"].iloc[episode_child].reset_index(drop=True)
-    rows = {"header": np.arange(1, children + 1), "episodes": episode_child + 1}
+    rows = {"header": np.arange(1, children + 1), "episodes": np.arange(1, episodes_n + 1)}
     return (pd.DataFrame(header).assign(_file=label, _row=rows["header"]),
             pd.DataFrame(episodes)[list(codes.EPISODE_COLUMNS)].assign(_file=label, _row=rows["episodes"]))

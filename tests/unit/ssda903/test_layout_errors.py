@@ -161,7 +161,7 @@ def test_an_xml_return_as_other_systems_write_it(tmp_path):
     assert raw.header[["CHILD", "SEX", "DOB", "ETHNIC", "MOTHER"]].fillna("-").values.tolist() == [
         ["A1", "M", "2010-02-01", "W&B", "-"], ["Bé", "-", "-", "-", "-"]]
     assert raw.episodes[["CHILD", "DECOM", "PLACE", "HOME_POST", "DEC", "REC", "URN", "_row"]].fillna("-").values.tolist() == [
-        ["A1", "2024-05-01", "U4", "S60 1AA", "-", "-", "-", 1], ["A1", "2024-06-01", "-", "-", "2024-07-02", "E4A", "-", 1]]
+        ["A1", "2024-05-01", "U4", "S60 1AA", "-", "-", "-", 1], ["A1", "2024-06-01", "-", "-", "2024-07-02", "E4A", "-", 2]]
     assert raw.years == [2025]
 
 

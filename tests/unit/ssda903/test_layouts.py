@@ -114,10 +114,11 @@ def test_a_single_xml_return_and_a_folder_of_returns_hold_the_same_rows(tmp_path
     joined = pd.concat([r.episodes for r in singles], ignore_index=True)
     pd.testing.assert_frame_equal(_rows(joined, codes.EPISODE_COLUMNS),
                                   _rows(read_raw(tmp_path).episodes, codes.EPISODE_COLUMNS))
-    # _row is the ordinal of the CHILD element: in 2024-25, B is the first child, E the fourth
+    # an episode's _row is the ordinal of its EPISODE element: in 2024-25, B2 C2 C3 D2 E1 E2
     last = singles[-1].episodes
     assert last.loc[last["CHILD"] == "B", "_row"].tolist() == [1]
-    assert last.loc[last["CHILD"] == "E", "_row"].tolist() == [4, 4]
+    assert last.loc[last["CHILD"] == "E", "_row"].tolist() == [5, 6]
+    assert singles[-1].header.loc[singles[-1].header["CHILD"] == "E", "_row"].tolist() == [4]  # the fourth CHILD
 
 
 def test_a_forced_convention_reads_bare_years_as_told(tmp_path):
