@@ -28,6 +28,10 @@ class KeyedPasteTextRole(PasteTextRole):
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         made, messages = super().run()
         key = self.text.split("::")[-1].split(":")[0]
+        env = getattr(self.document.settings, "env", None)
+        found = figures_file(Path(env.srcdir), env.docname) if env is not None else None
+        if found is not None:
+            env.note_dependency(str(found))  # the page is rewritten when its records change
         for node in made:
             if isinstance(node, nodes.inline):
                 node[KEY] = key
@@ -39,15 +43,21 @@ def _records(path: Path, mtime: float) -> dict[str, dict[str, str]]:
     return {row["key"]: row for row in provenance.read_figures(path).to_dict("records")}
 
 
-def records_of(srcdir: Path, docname: str) -> tuple[str, dict[str, dict[str, str]]] | None:
-    """The figures page and the records of an analysis page ``book/councils/<slug>/<notebook>``."""
+def figures_file(srcdir: Path, docname: str) -> Path | None:
+    """The records of an analysis page ``book/councils/<slug>/<notebook>``, when there are some."""
     parts = docname.split("/")
     if len(parts) != 4 or parts[:2] != ["book", "councils"]:
         return None
     path = srcdir.joinpath(*parts[:3], "results", provenance.FIGURES.format(notebook=parts[3]))
-    if not path.is_file():
+    return path if path.is_file() else None
+
+
+def records_of(srcdir: Path, docname: str) -> tuple[str, dict[str, dict[str, str]]] | None:
+    """The figures page and the records of an analysis page ``book/councils/<slug>/<notebook>``."""
+    path = figures_file(srcdir, docname)
+    if path is None:
         return None
-    return "/".join([*parts[:3], provenance.FIGURES_PAGE]), _records(path, path.stat().st_mtime)
+    return "/".join([*docname.split("/")[:3], provenance.FIGURES_PAGE]), _records(path, path.stat().st_mtime)
 
 
 def link_figures(app: Any, doctree: nodes.document, docname: str) -> None:
