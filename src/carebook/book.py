@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from carebook import charts, runner
+from carebook import charts, provenance, runner
 from carebook.errors import InputError
 from carebook.notebook import markdown_table
 from carebook.paths import REFERENCE, ROOT, relative, site
@@ -218,7 +218,7 @@ def council_chapter(run: CouncilRun) -> dict:
     """The table-of-contents entry of one council: its landing page and its analyses."""
     chapter: dict = {"file": f"book/councils/{run.slug}/index"}
     if run.ok:
-        chapter["sections"] = [{"file": f"book/councils/{run.slug}/{n}"} for n in run.ok]
+        chapter["sections"] = [{"file": f"book/councils/{run.slug}/{n}"} for n in [*run.ok, provenance.FIGURES_PAGE]]
     return chapter
 
 
@@ -233,6 +233,8 @@ def write_pages(runs: Sequence[CouncilRun]) -> None:
     for run in runs:
         (runner.output_root() / run.slug).mkdir(parents=True, exist_ok=True)
         (runner.output_root() / run.slug / "index.md").write_text(landing_page(run), encoding="utf-8")
+        (runner.output_root() / run.slug / f"{provenance.FIGURES_PAGE}.md").write_text(provenance.figures_page(
+            run.name, runner.output_root() / run.slug / "results", run.ok, ANALYSIS_TITLES), encoding="utf-8")
 
 
 def site_toc(runs: Sequence[CouncilRun]) -> dict:

@@ -206,6 +206,49 @@ def _fetch(args: argparse.Namespace) -> int:
     return fetch.main_fetch(args)
 
 
+def _diff(args: argparse.Namespace) -> int:
+    """``carebook diff RUN_A RUN_B``: the figures that moved between two runs; exit 0."""
+    from carebook import diff
+
+    print(diff.as_text(diff.compare_runs(Path(args.run_a), Path(args.run_b))))
+    return EXIT_OK
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    """``carebook backtest``: compare a run of the default councils with the signed-off figures
+    (exit 1 when some moved beyond their tolerance); ``--update`` shows every difference and
+    writes the new signed-off files with ``--yes`` (or when confirmed at a terminal)."""
+    import tempfile
+
+    from carebook import backtest, diff
+
+    councils = backtest.default_councils()
+    with tempfile.TemporaryDirectory(prefix="carebook-backtest-") as scratch:
+        run = Path(args.run) if args.run else Path(scratch)
+        if not args.run:
+            print(f"Running every notebook for {', '.join(councils)}…", file=sys.stderr)
+            done = backtest.run_councils(run, args.jobs)
+            if done.returncode != 0:
+                print(f"carebook: the run of the default councils failed:\n{done.stdout}{done.stderr}", file=sys.stderr)
+                return EXIT_FAILED
+        now = backtest.figures_of(run, councils)
+    if now.empty:
+        raise InputError("no figures of the default councils in this run", file=str(args.run))
+    signed = backtest.signed_off()
+    if not args.update:
+        found = backtest.moved(signed, now)
+        print(backtest.moved_as_text(found))
+        return EXIT_FAILED if len(found) else EXIT_OK
+    print(diff.as_text(backtest.differences(signed, now)))
+    confirmed = args.yes or (sys.stdin.isatty() and input("Write these as the signed-off figures? [y/N] ").strip().lower() == "y")
+    if not confirmed:
+        print("Nothing written: run again with --yes to write the signed-off figures.")
+        return EXIT_OK
+    written = backtest.write(backtest.proposal(signed, now))
+    print(f"Wrote {len(written)} files of signed-off figures in {written[0].parent if written else backtest.BACKTESTS}")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line."""
     top = argparse.ArgumentParser(prog="carebook", description="Commissioning analysis for children's social care, one book per council.")
@@ -257,6 +300,18 @@ def parser() -> argparse.ArgumentParser:
     fetch.add_argument("--list", action="store_true", help="list the files, publishers and licences; download nothing")
     fetch.add_argument("--base-url", metavar="URL", help="fetch every file from under this URL instead (a mirror)")
     fetch.set_defaults(handler=_fetch)
+
+    compare = commands.add_parser("diff", help="compare two runs figure by figure: the figures that moved")
+    compare.add_argument("run_a", metavar="RUN_A", help="a site or its book/councils folder")
+    compare.add_argument("run_b", metavar="RUN_B", help="a site or its book/councils folder")
+    compare.set_defaults(handler=_diff)
+
+    back = commands.add_parser("backtest", help="check the default councils' figures against the signed-off ones in tests/backtests")
+    back.add_argument("--run", metavar="DIR", help="read this run (a site or its book/councils folder) instead of running the councils")
+    back.add_argument("--update", action="store_true", help="show every difference and rewrite the signed-off figures (with --yes)")
+    back.add_argument("--yes", action="store_true", help="with --update: write without asking")
+    back.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N", help="parallel processes (default: one per core)")
+    back.set_defaults(handler=_backtest)
     return top
 
 

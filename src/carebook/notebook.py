@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
 from IPython.display import Markdown, display
 from myst_nb import glue as _glue
 
-from carebook import charts
+from carebook import charts, provenance
 from carebook.disclosure import Disclosure
 from carebook.params import Council, load_council
 from carebook.text import markdown_literal, one_line
@@ -117,6 +117,7 @@ class Page:
         self.results_dir = Path(results_dir)
         self.results_dir.mkdir(parents=True, exist_ok=True)
         self._tables = 0
+        self._figures: dict[str, provenance.Figure] = {}
         self.disclosure = Disclosure(self.council.sufficiency.suppression_threshold)
         """The page's suppressed cells: every child-level table, sentence, chart and results file asks it."""
 
@@ -126,16 +127,24 @@ class Page:
         name = self.council.name
         return text.replace(name, markdown_literal(name)) if name else text
 
-    def glue(self, key: str, value: Any, fmt: Format = "{:,.0f}", headline: str | None = None) -> str:
+    def glue(self, key: str, value: Any, fmt: Format = "{:,.0f}", headline: str | None = None,
+             inputs: Sequence[str] | None = None, label: str | None = None) -> str:
         """Glue ``value`` formatted with ``fmt`` (a format string or a function such as
         :func:`gbp`) for ``{glue:text}`key```; return the text.
 
         With ``headline`` (a label), the figure also goes on the council's landing page.
+        Every figure is recorded with where it comes from in ``figures_<notebook>.csv``
+        (:mod:`carebook.provenance`): the function that called ``glue`` is found from the call
+        stack; ``inputs`` names the parameters (``"section.key"`` of the council file) and the
+        data files (``"dfe/…csv"``, or ``"ssda903"`` for the extract) it used; ``label``
+        describes it (default: the headline label, else the key).
         """
         text = format_value(value, fmt)
         _glue(key, text, display=False)
         if headline:
             self._record_headline(key, headline, value, text)
+        self._figures[key] = provenance.make_figure(self.council, key, value, text, label or headline, inputs)
+        provenance.write_figures(self.results_dir / provenance.FIGURES.format(notebook=self.notebook), self._figures)
         return text
 
     def _record_headline(self, key: str, label: str, value: Any, text: str) -> None:

@@ -8,7 +8,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from carebook.cost_benefit import appraisal, financing, illustrative, plan, uncertainty
+from carebook.cost_benefit import appraisal, financing, greenbook, illustrative, plan, uncertainty
 from carebook.cost_benefit.outcomes import quality_table
 from carebook.cost_benefit.params import CostBenefitParams, assumptions_table
 from carebook.cost_benefit.timeline import year_labels
@@ -98,30 +98,45 @@ def money(value: float | None) -> str:
     return f"-£{abs(value):,.0f}" if value < 0 else f"£{value:,.0f}"
 
 
+DESCRIPTIVE = frozenset({"programme", "summary", "source", "sources", "illustrative", "uncertainty"})
+"""Fields of the cost_benefit section that describe the programme rather than enter the sums."""
+
+
+def appraisal_inputs(council, params: CostBenefitParams) -> tuple[str, ...]:
+    """What the appraisal's figures rest on (``carebook.provenance``): the parameters the council
+    file sets (every parameter of an illustrative appraisal comes from the official statistics),
+    optimism bias, the Green Book discount schedule and deflator."""
+    own = council.cost_benefit is not None
+    names = sorted(params.model_fields_set - DESCRIPTIVE) if own else []
+    files = (greenbook.STPR_FILE, greenbook.DEFLATOR_FILE) + (() if own else (illustrative.RO3_FILE, illustrative.CLA_FILE))
+    return tuple(f"cost_benefit.{n}" for n in dict.fromkeys([*names, "optimism_bias", "discount_schedule"])) + files
+
+
 def glue_narrative(page, result: Result) -> None:
     """Glue every figure the page's text uses; the five key figures also go on the landing page."""
     h, mc, p = result.headlines, result.monte_carlo, result.params
+    used = appraisal_inputs(page.council, p)
     page.glue("programme", p.programme, fmt="{}")
     page.glue("programme_summary", p.summary, fmt="{}")
     page.glue("programme_source", p.source, fmt="{}")
     page.glue("first_year", result.years[0], fmt="{}")
     page.glue("last_year", result.years[-1], fmt="{}")
-    page.glue("net_saving", money(h["net_saving_gbp"]), fmt="{}")
-    page.glue("npv", money(h["npv_gbp_2024_prices"]), fmt="{}")
-    page.glue("npv_without_ob", money(h["npv_without_optimism_bias_gbp_2024_prices"]), fmt="{}")
-    page.glue("payback", h["payback_year"] or "not within the plan", fmt="{}", headline="Payback year")
+    page.glue("net_saving", money(h["net_saving_gbp"]), fmt="{}", inputs=used)
+    page.glue("npv", money(h["npv_gbp_2024_prices"]), fmt="{}", inputs=used)
+    page.glue("npv_without_ob", money(h["npv_without_optimism_bias_gbp_2024_prices"]), fmt="{}", inputs=used)
+    page.glue("payback", h["payback_year"] or "not within the plan", fmt="{}", headline="Payback year", inputs=used)
     break_even = h["break_even_success_rate"]
     if break_even is None:
         reason = "not applicable (no success rate)" if p.benefit_model != "cohort" else "none between 0% and 100%"
         page.glue("break_even", reason, fmt="{}", headline="Break-even success rate")
     else:
-        page.glue("break_even", break_even, fmt="{:.0%}", headline="Break-even success rate")
-    page.glue("chance_of_saving", mc["probability_of_saving"], fmt="{:.0%}", headline="Chance the programme saves money")
-    page.glue("headline_net_saving", h["net_saving_gbp"], fmt="{:,.0f}", headline="Net saving over the plan (£)")
-    page.glue("headline_npv", h["npv_gbp_2024_prices"], fmt="{:,.0f}", headline="Net present value (£, 2024 prices)")
-    page.glue("bcr", h["benefit_cost_ratio"], fmt="{:.2f}")
-    page.glue("gross_savings", money(h["gross_savings_gbp"]), fmt="{}")
-    page.glue("gross_cost", money(h["gross_cost_gbp"]), fmt="{}")
+        page.glue("break_even", break_even, fmt="{:.0%}", headline="Break-even success rate", inputs=used)
+    page.glue("chance_of_saving", mc["probability_of_saving"], fmt="{:.0%}", headline="Chance the programme saves money", inputs=used)
+    page.glue("headline_net_saving", h["net_saving_gbp"], fmt="{:,.0f}", headline="Net saving over the plan (£)", inputs=used)
+    page.glue("headline_npv", h["npv_gbp_2024_prices"], fmt="{:,.0f}", headline="Net present value (£, 2024 prices)", inputs=used)
+    page.glue("bcr", h["benefit_cost_ratio"], fmt="{:.2f}", inputs=used)
+    page.glue("gross_savings", money(h["gross_savings_gbp"]), fmt="{}", inputs=used)
+    page.glue("gross_cost", money(h["gross_cost_gbp"]), fmt="{}", inputs=used)
     page.glue("optimism_bias", p.optimism_bias, fmt="{:.0%}")
     page.glue("success_rate", p.success_rate, fmt="{:.0%}")
     page.glue("investor_return", p.investor_return, fmt="{:.0%}")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from carebook.flow import charts
+from carebook.flow import calibrate, charts
 from carebook.flow.analysis import FlowRun, assumptions_table, run_flow_model
 from carebook.flow.model import projection_display, projection_table, stage_balance
 from carebook.flow.savings import (
@@ -19,6 +19,17 @@ from carebook.flow.savings import (
     variance_summary,
 )
 from carebook.flow.sensitivity import sensitivity_curves, sensitivity_grid
+
+
+PRACTICE_INPUTS = ("flow_model.base", "flow_model.re_referral_reduction", "flow_model.direct_entry_reduction",
+                   "flow_model.plan_to_care_reduction", "flow_model.phasing", "flow_model.repeat_referral_weight",
+                   calibrate.C1, calibrate.C4, calibrate.D3, calibrate.CLA)
+"""What the projected flows rest on (``carebook.provenance``): the base year (the council file's or
+the official statistics), the changes in practice and their phasing."""
+SAVING_INPUTS = PRACTICE_INPUTS + ("flow_model.cost_per_care_episode_gbp", "flow_model.placement_savings_phasing",
+                                   "flow_model.staff_saving_per_avoided_referral_gbp", "flow_model.staff_savings_phasing",
+                                   calibrate.RO3)
+"""What the savings rest on: the flows, the cost of a care episode and the staff saving."""
 
 
 @dataclass(frozen=True)
@@ -61,12 +72,13 @@ def glue_numbers(page, flow: FlowRun) -> None:
                   "direct_entries", "entries_via_plan"):
         page.glue(f"{stage}_base", first[stage])
         page.glue(f"{stage}_final", last[stage])
-    page.glue("fewer_referrals", fewer["referrals"], headline="Fewer referrals a year once the change is in full effect")
+    page.glue("fewer_referrals", fewer["referrals"], headline="Fewer referrals a year once the change is in full effect",
+              inputs=PRACTICE_INPUTS)
     page.glue("fewer_entries", fewer["entries_into_care"],
-              headline="Fewer children entering care a year once the change is in full effect")
+              headline="Fewer children entering care a year once the change is in full effect", inputs=PRACTICE_INPUTS)
     page.glue("fewer_entries_share", fewer["entries_into_care"] / first["entries_into_care"], fmt="{:.0%}")
     page.glue("recurring_saving", totals.iloc[-1] / 1e6, fmt="£{:,.2f}m",
-              headline="Recurring saving at full effect, £ millions a year (placements and staff)")
+              headline="Recurring saving at full effect, £ millions a year (placements and staff)", inputs=SAVING_INPUTS)
     page.glue("re_referral_base", rates.repeat_referral_rate, fmt="{:.0%}")
     page.glue("re_referral_target", rates.repeat_referral_rate * (1 - params.re_referral_reduction), fmt="{:.0%}")
     page.glue("direct_base", rates.direct_entry_rate, fmt="{:.1%}")

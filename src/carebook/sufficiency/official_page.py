@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from carebook.sufficiency import official
 from carebook.sufficiency.official import OfficialSufficiency, figures
 
 SHARE = "{:.0%}"
@@ -28,11 +29,33 @@ PER_AREA_FORMATS: dict[str, str] = {
     "spend_per_child": POUNDS,
 }
 
+# The data files and council-file parameters behind each measure (``carebook.provenance``).
+MEASURE_INPUTS: dict[str, tuple[str, ...]] = {
+    "cla": (official.CLA_FILE,), "rate": (official.CLA_FILE,),
+    "within_20": (official.CHARACTERISTICS_FILE, "sufficiency.target_all_within_20_miles"),
+    "outside_boundary": (official.CHARACTERISTICS_FILE,),
+    "in_house": (official.CHARACTERISTICS_FILE, "sufficiency.target_fostering_in_house"),
+    "external": (official.CHARACTERISTICS_FILE,), "foster": (official.CHARACTERISTICS_FILE,),
+    "homes": (official.CHARACTERISTICS_FILE,), "three_moves": (official.STABILITY_FILE,),
+    "same_carer": (official.STABILITY_FILE,), "new_far": (official.NEW_PLACEMENTS_FILE,),
+    "spend_per_child": (*official.SPEND_FILES.values(), official.CHARACTERISTICS_FILE),
+}
+
+
+def inputs_of(key: str) -> tuple[str, ...]:
+    """The inputs of a glued key: its measure's, with the statistical neighbour model for
+    the neighbours' figures (``within_20_neighbours`` -> the distance file, the target and
+    ``dfe/sn_model_2025_wide.csv``)."""
+    measure = next((m for m in sorted(MEASURE_INPUTS, key=len, reverse=True) if key == m or key.startswith(f"{m}_")), None)
+    found = MEASURE_INPUTS.get(measure, ()) if measure else ()
+    return found + ((official.NEIGHBOURS_FILE,) if key.endswith("_neighbours") else ())
+
 
 class GluePage(Protocol):
     """What gluing needs of ``carebook.notebook.Page``."""
 
-    def glue(self, key: str, value: Any, fmt: str = ..., headline: str | None = ...) -> Any: ...
+    def glue(self, key: str, value: Any, fmt: str = ..., headline: str | None = ...,
+             inputs: tuple[str, ...] | None = ...) -> Any: ...
 
 
 def glue_narrative(page: GluePage, result: OfficialSufficiency) -> dict[str, Any]:
@@ -53,7 +76,7 @@ def glue_narrative(page: GluePage, result: OfficialSufficiency) -> dict[str, Any
         ),
     }
     for key, fmt in formats.items():
-        page.glue(key, numbers[key], fmt=fmt, headline=headlines.get(key))
+        page.glue(key, numbers[key], fmt=fmt, headline=headlines.get(key), inputs=inputs_of(key))
     return numbers
 
 

@@ -118,6 +118,10 @@ def hidden_groups(table: pd.DataFrame, count_column: str = "children", threshold
     return small | pd.Series(merged["hidden"].fillna(False).to_numpy(dtype=bool), index=table.index)
 
 
+ELIGIBLE_INPUTS = ("volume_sizing.age_min", "volume_sizing.age_max", "volume_sizing.need_codes",
+                   "volume_sizing.excluded_legal_statuses", "volume_sizing.funnel_years", "volume_sizing.year_type",
+                   "volume_sizing.lookback_days", "ssda903")
+"""What the eligible cases a year rest on (``carebook.provenance``): the funnel's rules and the extract."""
 KEY_COLUMNS = ("age_at_entry", "journey_year")
 """Columns that name a row (kept when its figures are blanked)."""
 

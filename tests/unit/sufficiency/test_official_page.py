@@ -19,9 +19,11 @@ class RecordingPage:
     def __init__(self):
         self.texts: dict[str, str] = {}
         self.headlines: dict[str, str] = {}
+        self.inputs: dict[str, tuple[str, ...]] = {}
 
-    def glue(self, key, value, fmt="{:,.0f}", headline=None):
+    def glue(self, key, value, fmt="{:,.0f}", headline=None, inputs=None):
         self.texts[key] = format_value(value, fmt)
+        self.inputs[key] = inputs
         if headline:
             self.headlines[key] = headline
         return self.texts[key]
@@ -157,3 +159,15 @@ def test_spend_chart_renders_with_pound_labels(nottingham):
     )
     svg = vl_convert.vegalite_to_svg(chart.to_dict())
     assert "£40,000" in svg and "Nottingham" in svg
+
+
+def test_the_inputs_of_each_figure(nottingham):
+    page = RecordingPage()
+    official_page.glue_narrative(page, nottingham)
+    distance = "derived/la_cla_on_31_march_by_characteristics_2021_2025_from_dfe_rds.csv"
+    assert page.inputs["within_20_council"] == (distance, "sufficiency.target_all_within_20_miles")
+    assert page.inputs["within_20_neighbours"] == (distance, "sufficiency.target_all_within_20_miles", "dfe/sn_model_2025_wide.csv")
+    assert page.inputs["rate_council"] == page.inputs["cla"] == ("dfe/cla_number_and_rate_per_10k_children.csv",)
+    assert page.inputs["three_moves_england"] == ("dfe/la_cla_placement_stability.csv",)
+    assert page.inputs["rate_vs_england"] == ("dfe/cla_number_and_rate_per_10k_children.csv",)
+    assert page.inputs["year"] == ()

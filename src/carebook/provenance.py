@@ -1,0 +1,320 @@
+"""Where every number on a page comes from.
+
+Each figure a page glues (``Page.glue``) is recorded in ``results/figures_<notebook>.csv``,
+one row per figure: its key and label, the value and the text the page shows, the function
+that produced it (found from the call stack: the package function that called ``glue``, or
+the notebook cell), the parameters it used (council file section and key, with their values)
+and the data files it read, and where those come from (the council file and the source it
+gives, or the national default's source; the official statistics file's title and publisher
+from ``data/reference/public_sources.yml``).
+
+The records hold figures only: the values and texts the page shows, never a child's data.
+They feed the book's "Figures and their sources" page of each council, the tooltip of each
+glued number in the HTML (``carebook.sphinx_figures``), ``carebook diff`` and the back-tests.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel
+
+FIGURES = "figures_{notebook}.csv"
+"""Each notebook records its figures in its own file (notebooks run in parallel)."""
+COLUMNS = ("key", "label", "value", "text", "function", "parameters", "data_files", "sources")
+SSDA903 = "ssda903"
+"""The input naming the council's SSDA903 extract (its own or the synthetic one)."""
+INTERNAL = ("carebook.notebook", "carebook.provenance")
+"""Modules that relay a figure: the producer is the first caller outside them."""
+SEPARATOR = "; "
+
+_NUMBER = re.compile(r"^(?P<sign>[−\-+]?)(?P<pound>£?)(?P<digits>\d{1,3}(?:,\d{3})*|\d+)(?P<decimals>\.\d+)?(?P<unit>%|m)?$")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One glued figure and where it comes from (the columns of ``figures_<notebook>.csv``)."""
+
+    key: str
+    label: str
+    value: int | float | None
+    text: str
+    function: str
+    parameters: str
+    data_files: str
+    sources: str
+
+
+def number_in(text: str) -> int | float | None:
+    """The number a figure's text states, when the text is one number: ``"1,234"`` -> 1234,
+    ``"85%"`` -> 0.85, ``"£4.21m"`` -> 4210000.0, ``"−£1,234"`` -> -1234.0; ``None`` for
+    words or sentences. A plain whole number stays an ``int`` (a count); money, shares and
+    decimals are floats."""
+    found = _NUMBER.match(text.strip())
+    if not found:
+        return None
+    digits = found["digits"].replace(",", "")
+    sign = -1 if found["sign"] in ("−", "-") else 1
+    if not (found["decimals"] or found["pound"] or found["unit"]):
+        return sign * int(digits)
+    number = sign * float(digits + (found["decimals"] or ""))
+    return number / 100 if found["unit"] == "%" else number * 1e6 if found["unit"] == "m" else number
+
+
+def plain_value(value: Any, text: str) -> int | float | None:
+    """A figure's value as a plain number: the number glued (``bool`` and missing values
+    excepted), else the number its text states (:func:`number_in`), else ``None``."""
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        try:
+            value = value.item()
+        except (TypeError, ValueError):
+            value = None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return number_in(text)
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def producer(skip: Sequence[str] = INTERNAL) -> str:
+    """The function that glued the figure, from the call stack: ``module.function`` of the
+    first caller outside ``skip``, or ``notebook cell [n]`` when the call comes from a
+    notebook cell (``n`` is the cell's execution count)."""
+    frame = inspect.currentframe()
+    try:
+        while frame is not None and frame.f_globals.get("__name__", "") in skip:
+            frame = frame.f_back
+        if frame is None:
+            return "unknown"
+        module = frame.f_globals.get("__name__", "")
+        if module != "__main__" and frame.f_code.co_name != "<module>":
+            return f"{module}.{frame.f_code.co_qualname}"
+        return f"notebook cell [{_execution_count()}]" if module == "__main__" else module
+    finally:
+        del frame
+
+
+def _execution_count() -> Any:
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks
+        shell = None
+    return getattr(shell, "execution_count", "?") if shell is not None else "?"
+
+
+def is_data_file(name: str) -> bool:
+    """An input is a data file when it is a path (``dfe/…csv``) or the SSDA903 extract;
+    otherwise it is a parameter ``section.key``."""
+    return name == SSDA903 or "/" in name
+
+
+@functools.cache
+def catalogue() -> dict[str, str]:
+    """The official statistics files by path, each as ``title (publisher)``."""
+    from carebook.fetch import load_sources
+
+    return {s.path: f"{s.title} ({s.publisher})" for s in load_sources()}
+
+
+def data_file_source(council: Any, name: str) -> str:
+    """Where a data file comes from: its title and publisher in the catalogue, or for the
+    SSDA903 extract whether it is the council's own or the synthetic one."""
+    if name == SSDA903:
+        own = getattr(getattr(council, "ssda903", None), "path", None)
+        return ("the council's own SSDA903 extract (council file, ssda903.path)" if own
+                else "a synthetic SSDA903 extract calibrated to the council's published figures")
+    return catalogue().get(name, "not in the catalogue of official statistics")
+
+
+def parameter(council: Any, name: str) -> tuple[Any, str]:
+    """The value of parameter ``section.key`` (``key`` may be dotted into a nested model)
+    for ``council`` and where it comes from: the council file and the source it gives, or the
+    national default and its source. ValueError for a name no section holds."""
+    section, _, path = name.partition(".")
+    if not path or section not in type(council).model_fields:
+        raise ValueError(f"expected an input 'section.key' of a council file section, got {name!r}")
+    params = getattr(council, section)
+    model = type(params) if params is not None else _section_model(council, section)
+    given_in_file = params is not None and council.has_own_file
+    params = params if params is not None else model.model_construct()
+    top = path.split(".")[0]
+    if top not in model.model_fields:
+        raise ValueError(f"the {section} section has no parameter {top!r} (input {name!r})")
+    value: Any = params
+    for part in path.split("."):
+        value = getattr(value, part, None)
+    if given_in_file and top in params.model_fields_set:
+        given = getattr(params, "sources", {}) or {}
+        where = council.source_file or "the council file"
+        said = (given.get(top) or getattr(getattr(params, top, None), "source", None) or getattr(params, "source", None)
+                or file_comment(where, section, top))
+        return value, f"{where}" + (f": {' '.join(str(said).split())}" if said else "")
+    extra = model.model_fields[top].json_schema_extra
+    default = extra.get("source", "") if isinstance(extra, dict) else ""
+    return value, "national default" + (f": {' '.join(str(default).split())}" if default else "")
+
+
+@functools.cache
+def _lines(path: str) -> tuple[str, ...]:
+    from carebook.paths import ROOT
+
+    file = Path(path) if Path(path).is_absolute() else ROOT / path
+    return tuple(file.read_text(encoding="utf-8").splitlines()) if file.is_file() else ()
+
+
+def file_comment(path: str, section: str, key: str) -> str:
+    """The source a council file gives for ``section.key`` in a comment: the comment on the
+    key's line, else the nearest block of comment lines above it within the section (council
+    files cite their sources so); empty when there is none."""
+    lines = _lines(path)
+    start = next((i for i, line in enumerate(lines) if line.rstrip() == f"{section}:"), None)
+    if start is None:
+        return ""
+    end = next((i for i in range(start + 1, len(lines)) if lines[i][:1].isalnum()), len(lines))
+    at = next((i for i in range(start + 1, end) if lines[i].lstrip().startswith(f"{key}:") and lines[i][:1] == " "), None)
+    if at is None:
+        return ""
+    _, hash_, inline = lines[at].partition(" #")
+    if hash_:
+        return inline.strip()
+    above = [i for i in range(start + 1, at) if lines[i].lstrip().startswith("#")]
+    block = above[-1:] if above else []
+    while block and block[0] - 1 in above:
+        block.insert(0, block[0] - 1)
+    return " ".join(lines[i].lstrip().lstrip("#").strip() for i in block)
+
+
+def _section_model(council: Any, section: str) -> type[BaseModel]:
+    annotation = type(council).model_fields[section].annotation
+    return next(a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type) and issubclass(a, BaseModel))
+
+
+def shown(value: Any) -> str:
+    """A parameter's value in one short line."""
+    if isinstance(value, BaseModel):
+        value = {k: v for k, v in value.model_dump().items() if v is not None and not isinstance(v, dict | list)}
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {shown(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(shown(v) for v in value) + "]"
+    return "none" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def describe_inputs(council: Any, inputs: Sequence[str]) -> tuple[str, str, str]:
+    """The ``parameters``, ``data_files`` and ``sources`` columns of a figure's record."""
+    names = list(dict.fromkeys(inputs))
+    params = [n for n in names if not is_data_file(n)]
+    files = [n for n in names if is_data_file(n)]
+    found = {n: parameter(council, n) for n in params}
+    return (
+        SEPARATOR.join(f"{n} = {shown(value)}" for n, (value, _) in found.items()),
+        SEPARATOR.join(files),
+        SEPARATOR.join([f"{n}: {source}" for n, (_, source) in found.items()]
+                       + [f"{n}: {data_file_source(council, n)}" for n in files]),
+    )
+
+
+def make_figure(council: Any, key: str, value: Any, text: str, label: str | None = None,
+                inputs: Sequence[str] | None = None, function: str | None = None) -> Figure:
+    """The record of one glued figure; the producer is found from the call stack unless given."""
+    parameters, data_files, sources = describe_inputs(council, inputs or ())
+    return Figure(key=key, label=label or key.replace("_", " ").replace("-", " "), value=plain_value(value, text),
+                  text=text, function=function or producer(), parameters=parameters,
+                  data_files=data_files, sources=sources)
+
+
+def write_figures(path: Path, figures: Mapping[str, Figure]) -> None:
+    """Write the records of a page (in the order they were glued) to ``path``."""
+    rows = [asdict(f) | {"value": "" if f.value is None else repr(f.value)} for f in figures.values()]
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    partial = path.with_name(path.name + ".partial")
+    frame.to_csv(partial, index=False)
+    partial.replace(path)
+
+
+def read_figures(path: Path) -> pd.DataFrame:
+    """A ``figures_<notebook>.csv`` as written: every column text (a value ``"12"`` is a
+    count, ``"12.0"`` a measured number), missing cells empty."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def run_folder(path: Path) -> Path:
+    """The folder of councils of a run: ``path`` itself, or ``path/book/councils`` when
+    ``path`` is a site."""
+    nested = Path(path) / "book" / "councils"
+    return nested if nested.is_dir() else Path(path)
+
+
+def read_run(path: Path) -> pd.DataFrame:
+    """Every figure of a run (a site or its ``book/councils`` folder): the columns of
+    :data:`COLUMNS` with ``council`` and ``notebook`` first. InputError when the folder
+    does not exist."""
+    from carebook.errors import InputError
+
+    folder = run_folder(path)
+    if not folder.is_dir():
+        raise InputError("expected a run folder (a site, or its book/councils folder)", file=str(path))
+    files = sorted(p for p in folder.glob("*/results/figures_*.csv") if not p.parts[-3].startswith("."))
+    frames = [read_figures(p).assign(council=p.parts[-3], notebook=p.stem.removeprefix("figures_")) for p in files]
+    columns = ["council", "notebook", *COLUMNS]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns, dtype=str)
+
+
+def anchor(notebook: str, key: str) -> str:
+    """The HTML id of a figure's row on the figures page."""
+    return "figure-" + re.sub(r"[^a-z0-9]+", "-", f"{notebook}-{key}".lower()).strip("-")
+
+
+def tooltip(record: Mapping[str, str]) -> str:
+    """What a reader sees on hovering a glued number: the function and the sources."""
+    parts = [f"{record['label']}: computed by {record['function']}."]
+    if record.get("parameters"):
+        parts.append(f"Parameters: {record['parameters']}.")
+    if record.get("sources"):
+        parts.append(f"Sources: {record['sources'].rstrip('.')}.")
+    return " ".join(parts + ["Select for all figures and their sources."])
+
+
+FIGURES_PAGE = "figures"
+"""The name of each council's page of figures and their sources (``figures.md``)."""
+
+
+def figures_page(name: str, results: Path, notebooks: Sequence[str], titles: Mapping[str, str]) -> str:
+    """The Markdown of a council's "Figures and their sources" page: one table per analysis
+    listing every glued figure of ``results/figures_<notebook>.csv`` with the function that
+    produced it, its parameters, data files and their sources. ``name`` is shown literally."""
+    from carebook.notebook import markdown_table
+    from carebook.text import markdown_literal
+
+    lines = [f"# Figures and their sources: {markdown_literal(name)}", "",
+             "Every number quoted on this council's pages, with the function of the `carebook` package that "
+             "computed it (or the notebook cell), the parameters it used (council file section and key) and the files and sources they "
+             "come from. The ratings of each assumption are in the "
+             "{doc}`assumptions log </book/_generated/assumptions>`. Each number on the pages links to its row here.", ""]
+    for notebook in notebooks:
+        path = Path(results) / FIGURES.format(notebook=notebook)
+        if not path.exists():
+            continue
+        records = read_figures(path)
+        if records.empty:
+            continue
+        table = pd.DataFrame({
+            "Figure": [f'<span id="{anchor(notebook, k)}"></span>{markdown_literal(label)}'
+                       for k, label in zip(records["key"], records["label"])],
+            "Shown": records["text"],
+            "Computed by": "`" + records["function"].str.removeprefix("carebook.").str.replace("`", "'") + "`",
+            "Parameters": records["parameters"],
+            "Sources of the parameters and data files": records["sources"],
+        })
+        title = titles.get(notebook, notebook)
+        lines += [f"## {title}", "", f"The figures of {{doc}}`{title} <{notebook}>`, from `{path.parent.name}/{path.name}`.", "",
+                  markdown_table(table, markup=frozenset({"Figure", "Computed by"})), ""]
+    return "\n".join(lines)
