@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -12,6 +12,10 @@ from carebook.cost_benefit import appraisal, financing, illustrative, plan, unce
 from carebook.cost_benefit.outcomes import quality_table
 from carebook.cost_benefit.params import CostBenefitParams, assumptions_table
 from carebook.cost_benefit.timeline import year_labels
+from carebook.council import Council
+
+if TYPE_CHECKING:  # IPython and myst-nb are loaded by the notebooks alone
+    from carebook.notebook import Page
 
 LABELS = {
     "success_rate": "Success rate",
@@ -38,7 +42,7 @@ class Result:
     years: list[str]
 
 
-def params_for(council) -> CostBenefitParams:
+def params_for(council: Council) -> CostBenefitParams:
     """The council's own programme, or the illustrative appraisal on its own placement costs."""
     if council.cost_benefit is not None:
         return council.cost_benefit
@@ -73,7 +77,7 @@ def risk_table(params: CostBenefitParams) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def compute(council) -> Result:
+def compute(council: Council) -> Result:
     """Run the whole appraisal for a council."""
     params = params_for(council)
     simulated = uncertainty.monte_carlo(params)
@@ -98,7 +102,7 @@ def money(value: float | None) -> str:
     return f"-£{abs(value):,.0f}" if value < 0 else f"£{value:,.0f}"
 
 
-def glue_narrative(page, result: Result) -> None:
+def glue_narrative(page: Page, result: Result) -> None:
     """Glue every figure the page's text uses; the five key figures also go on the landing page."""
     h, mc, p = result.headlines, result.monte_carlo, result.params
     page.glue("programme", p.programme, fmt="{}")
@@ -227,7 +231,7 @@ def save_results(result: Result, save: Callable[[str, Any], Any]) -> None:
     save("cost_benefit_risk", result.risk)
 
 
-def show_notices(page, result: Result) -> None:
+def show_notices(page: Page, result: Result) -> None:
     """Say prominently when the appraisal is an illustration rather than the council's own programme."""
     if result.params.illustrative:
         page.notice(
@@ -237,7 +241,7 @@ def show_notices(page, result: Result) -> None:
             f"Source: {result.params.source}.", kind="warning")
 
 
-def show_quality(page, result: Result) -> None:
+def show_quality(page: Page, result: Result) -> None:
     """The weighted quality scores and bonus percentages, where the contract has a quality bonus."""
     table = quality_display(result)
     if table is not None:
