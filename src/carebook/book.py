@@ -18,25 +18,15 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from carebook import charts, provenance, runner
+from carebook import charts, provenance, registry, runner
+from carebook.catalogue import load_sources
 from carebook.errors import InputError
-from carebook.notebook import markdown_table
+from carebook.tables import markdown_table
 from carebook.paths import REFERENCE, ROOT, relative, site
 from carebook.text import latex_escape, markdown_literal, one_line
 
 SOURCES = ("_config.yml", "_toc.yml", "book/intro.md", "book/method.md", "book/data_sources.md", "book/_static", "book/latex")
 """The book's hand-written sources, copied into a site that is not the repository."""
-ANALYSIS_TITLES = {
-    "sufficiency": "Placement sufficiency",
-    "flow_model": "Flows from referral into care",
-    "volume_sizing": "Edge-of-care volumes and care journeys",
-    "cost_benefit": "Cost-benefit and financing",
-}
-ASSUMPTION_TITLES = {
-    **ANALYSIS_TITLES,
-    "ssda903": "SSDA903 data and synthetic extracts",
-    "sufficiency_903": "Placement sufficiency from child-level data",
-}
 RAG = {"red": "Red", "amber": "Amber", "green": "Green"}
 
 
@@ -51,16 +41,15 @@ class CouncilRun:
 
 
 def councils_in_manifest(manifest: pd.DataFrame) -> list[CouncilRun]:
-    """The councils of a run, in run order, with their succeeded and failed notebooks."""
+    """The councils of a run, in run order, with their succeeded (in book order) and failed notebooks."""
     runs = []
     for slug, rows in manifest.groupby("council", sort=False):
         ok = rows.loc[rows["status"] == "ok", "notebook"]
         failed = rows.loc[rows["status"] != "ok", ["notebook", "error"]]
-        order = {n: i for i, n in enumerate(runner.NOTEBOOK_ORDER)}
         runs.append(CouncilRun(
             slug=str(slug),
             name=str(rows["council_name"].iloc[0]),
-            ok=tuple(sorted(ok, key=lambda n: order.get(n, 99))),
+            ok=tuple(registry.book_order(ok)),
             failed=tuple(failed.itertuples(index=False, name=None)),
         ))
     return runs
@@ -106,7 +95,8 @@ def glossary_page() -> str:
 
 
 def assumptions_page() -> str:
-    """The assumptions-and-caveats log with RAG ratings, from ``data/reference/assumptions/*.yml``."""
+    """The assumptions-and-caveats log with RAG ratings: the assumptions files of the analyses
+    registry (``data/reference/assumptions/*.yml``), in book order."""
     lines = [
         "# Assumptions and caveats",
         "",
@@ -116,11 +106,13 @@ def assumptions_page() -> str:
         "results depend on it). Council-specific values are listed on each council's pages.",
         "",
     ]
-    for path in sorted((REFERENCE / "assumptions").glob("*.yml")):
+    for part in registry.assumption_files():
+        path, title = part.file, part.title
+        if not path.is_file():
+            raise InputError("an assumptions file named in the analyses registry does not exist", file=relative(path))
         entries = pd.DataFrame(_yaml_list(path))
         if entries.empty:
             continue
-        title = ASSUMPTION_TITLES.get(path.stem, path.stem.replace("_", " ").capitalize())
         table = pd.DataFrame({
             "Assumption": entries["assumption"],
             "Source": entries["source"],
@@ -142,8 +134,6 @@ def _yaml_list(path: Path) -> list[dict]:
 
 def sources_page() -> str:
     """The official statistics the book reads, from the ``carebook fetch`` catalogue."""
-    from carebook.fetch import load_sources
-
     sources = pd.DataFrame([s.model_dump() for s in load_sources()])
     table = pd.DataFrame({
         "File": "`" + sources["path"].str.replace("`", "'") + "`",
@@ -173,15 +163,15 @@ def landing_page(run: CouncilRun) -> str:
         figures = figures.sort_values("notebook", key=lambda n: n.map(run.ok.index), kind="stable")
     if not figures.empty:
         table = pd.DataFrame({
-            "Analysis": figures["notebook"].map(lambda n: ANALYSIS_TITLES.get(n, n)),
+            "Analysis": figures["notebook"].map(registry.title),
             "Figure": figures["label"],
             "Value": figures["text"],
         })
         lines += ["## Key figures", "", markdown_table(table, caption=f"Key figures for {name}", name=f"{run.slug}-key-figures"), ""]
     if run.ok:
-        lines += ["## Analyses", ""] + [f"- {{doc}}`{ANALYSIS_TITLES.get(n, n)} <{n}>`" for n in run.ok] + [""]
+        lines += ["## Analyses", ""] + [f"- {{doc}}`{registry.title(n)} <{n}>`" for n in run.ok] + [""]
     for notebook, error in run.failed:
-        lines += [":::{warning}", f"The {ANALYSIS_TITLES.get(notebook, notebook).lower()} analysis did not complete for "
+        lines += [":::{warning}", f"The {registry.title(notebook).lower()} analysis did not complete for "
                   f"{name}: {markdown_literal(error) if error else 'see the run manifest'}. Its executed notebook, "
                   f"with the error, is kept in {markdown_literal(f'book/councils/{run.slug}/{notebook}.ipynb')}.",
                   ":::", ""]
@@ -197,19 +187,19 @@ def councils_page(runs: Sequence[CouncilRun]) -> str:
         {**f, "council": f"[{markdown_literal(run.name)}](../councils/{run.slug}/index.md)"}
         for run in runs for f in runner.headlines(run.slug) if f["notebook"] in run.ok
     ])
-    for notebook in runner.NOTEBOOK_ORDER:
+    for notebook in registry.book_order(n for run in runs for n in run.ok):
         rows = figures[figures["notebook"] == notebook] if not figures.empty else figures
         if rows.empty:
             continue
         table = rows.pivot_table(index="council", columns="label", values="text", aggfunc="first", sort=False)
         table = table[list(dict.fromkeys(rows["label"]))].fillna("—").reset_index().rename(columns={"council": "Council"})
-        title = ANALYSIS_TITLES[notebook]
+        title = registry.title(notebook)
         lines += [f"## {title}", "", markdown_table(table, caption=f"{title}: key figures by council", name=f"councils-{notebook}",
                                                    markup=frozenset({"Council"})), ""]
     failed = [(r.name, n) for r in runs for n, _ in r.failed]
     if failed:
         lines += [":::{warning}", "Analyses that did not complete in this run: "
-                  + "; ".join(f"{markdown_literal(name)} ({ANALYSIS_TITLES.get(n, n).lower()})" for name, n in failed)
+                  + "; ".join(f"{markdown_literal(name)} ({registry.title(n).lower()})" for name, n in failed)
                   + ".", ":::", ""]
     return "\n".join(lines)
 
@@ -234,7 +224,8 @@ def write_pages(runs: Sequence[CouncilRun]) -> None:
         (runner.output_root() / run.slug).mkdir(parents=True, exist_ok=True)
         (runner.output_root() / run.slug / "index.md").write_text(landing_page(run), encoding="utf-8")
         (runner.output_root() / run.slug / f"{provenance.FIGURES_PAGE}.md").write_text(provenance.figures_page(
-            run.name, runner.output_root() / run.slug / "results", run.ok, ANALYSIS_TITLES), encoding="utf-8")
+            run.name, runner.output_root() / run.slug / "results", run.ok, {n: registry.title(n) for n in run.ok}),
+            encoding="utf-8")
 
 
 def site_toc(runs: Sequence[CouncilRun]) -> dict:

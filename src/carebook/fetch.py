@@ -26,48 +26,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
+from carebook.catalogue import CATALOGUE, PublicSource, load_sources
 from carebook.errors import InputError
-from carebook.paths import DATA, REFERENCE, relative
-from carebook.public import TableChecks
+from carebook.paths import DATA, relative
 
-CATALOGUE = REFERENCE / "public_sources.yml"
 DEFAULT_DEST = DATA / "public"
 
 DOWNLOAD_TIMEOUT_SECONDS = 60
 CHUNK_BYTES = 1 << 20
 
 Status = Literal["downloaded", "skipped", "failed"]
-
-
-class PublicSource(BaseModel):
-    """One official statistics file, as documented in the catalogue."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    path: str = Field(description="File under the public-data directory, e.g. dfe/sn_model_2025_wide.csv")
-    title: str = Field(description="What the table is")
-    publisher: str = Field(description="Body that publishes the figures")
-    licence: Literal["OGL-3.0", "MIT"] = Field(description="Licence of the file")
-    licence_note: str | None = Field(None, description="Licence of the figures where it differs")
-    holds: str = Field(description="What the file contains")
-    years: str = Field(description="Years (time periods) covered")
-    publication: str | None = Field(None, description="Publisher's page for the statistics")
-    url: str | None = Field(None, description="Download address; None for a derived file")
-    url_checked: bool | None = Field(None, description="Whether the address was confirmed in its repository")
-    derived_from: str | None = Field(None, description="Published file a derived file was made from")
-    how_made: str | None = Field(None, description="How a derived file was made")
-    size_bytes: int | None = Field(None, ge=0, description="Size of the reference copy, bytes")
-    sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$", description="sha256 of the reference copy")
-    checks: TableChecks | None = Field(None, description="What the loader checks in the file (carebook.public)")
-
-
-class _Catalogue(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    files: list[PublicSource]
 
 
 @dataclass(frozen=True)
@@ -84,28 +52,6 @@ class FetchResult:
         where = f"  from {self.url}" if self.url else ""
         detail = f": {self.message}" if self.message else ""
         return f"{self.status:<11} {self.path}{where}{detail}"
-
-
-def load_sources(catalogue: Path = CATALOGUE) -> list[PublicSource]:
-    """Read and validate the catalogue of official statistics files."""
-    try:
-        raw = yaml.safe_load(catalogue.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("the catalogue of official statistics is missing", file=relative(catalogue)) from None
-    except yaml.YAMLError as error:
-        raise InputError(f"expected valid YAML ({error.__class__.__name__})", file=relative(catalogue)) from None
-    try:
-        sources = _Catalogue.model_validate(raw).files
-    except ValidationError as error:
-        from carebook.params import describe_validation_error
-
-        where = ".".join(str(part) for part in error.errors()[0]["loc"])
-        raise InputError(describe_validation_error(error, _Catalogue), file=relative(catalogue), where=where) from None
-    paths = [source.path for source in sources]
-    duplicates = sorted({path for path in paths if paths.count(path) > 1})
-    if duplicates:
-        raise InputError(f"expected each path listed once; repeated: {', '.join(duplicates)}", file=relative(catalogue))
-    return sources
 
 
 def select_sources(sources: list[PublicSource], only: list[str] | None) -> list[PublicSource]:

@@ -20,7 +20,8 @@ from myst_nb import glue as _glue
 from carebook import charts, provenance
 from carebook.disclosure import Disclosure
 from carebook.params import Council, load_council
-from carebook.text import markdown_literal, one_line
+from carebook.tables import markdown_table
+from carebook.text import markdown_literal
 
 HEADLINES = "headlines_{notebook}.json"
 """Each notebook records its landing-page figures in its own file (notebooks run in parallel)."""
@@ -45,33 +46,6 @@ def gbp(value: float) -> str:
 def gbp_millions(value: float) -> str:
     """Pounds in millions to two decimal places: ``4_205_000`` -> ``"£4.21m"``."""
     return f"{'−' if value < 0 else ''}£{abs(value) / 1e6:,.2f}m"
-
-
-def markdown_table(frame: pd.DataFrame, caption: str | None = None, name: str | None = None,
-                   right: frozenset[str] = frozenset(), markup: frozenset[str] = frozenset()) -> str:
-    """A DataFrame as a MyST table (a real table in both the HTML and the PDF).
-
-    Cells and headings are shown literally (:func:`carebook.text.markdown_literal`: a cell
-    holding ``<b>``, ``$x$`` or ``*y*`` shows those characters), except in the columns named
-    in ``markup``, whose cells are MyST written by the code (links, code spans). Format
-    numbers before (``page.table`` does); columns in ``right`` (the numeric ones) are
-    right-aligned. In the PDF, numeric columns keep their natural width (a number never
-    wraps or spills into the next column) and text columns share the rest of the line.
-    ``caption`` is MyST: pass data in it through ``markdown_literal``.
-    """
-    def cell(value: Any, column: Any) -> str:
-        return one_line(value).replace("|", "\\|") if column in markup else markdown_literal(value)
-
-    header = "| " + " | ".join(markdown_literal(c) for c in frame.columns) + " |"
-    rule = "|" + "|".join("---:" if c in right else ":---" for c in frame.columns) + "|"
-    rows = ["| " + " | ".join(cell(v, c) for v, c in zip(row, frame.columns)) + " |"
-            for row in frame.astype(object).itertuples(index=False)]
-    body = "\n".join([header, rule, *rows])
-    layout = f"```{{tabularcolumns}} {''.join('r' if c in right else 'L' for c in frame.columns)}\n```\n\n" if right else ""
-    if caption is None and name is None:
-        return layout + body
-    options = f":name: {name}\n" if name else ""
-    return f"{layout}:::{{table}} {caption or ''}\n{options}\n{body}\n:::\n"
 
 
 def formatted(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> pd.DataFrame:

@@ -14,34 +14,28 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
-from carebook.cost_benefit.params import CostBenefitParams
+from carebook import registry
+from carebook.council import Council
 from carebook.errors import InputError
-from carebook.flow.params import FlowParams
 from carebook.paths import councils_dir, relative
 from carebook.public import local_authorities
-from carebook.ssda903.params import Ssda903Params
-from carebook.sufficiency.params import SufficiencyParams
-from carebook.volume.params import VolumeSizingParams
+from carebook.validation import describe_validation_error, error_location
 
 ONS_CODE = re.compile(r"^E(06|07|08|09|10)\d{6}$")
 
 
 class CouncilFile(BaseModel):
-    """What a council file holds."""
+    """What every council file holds; :func:`council_file_model` adds the analyses' sections."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(description="The council's name as the book shows it")
     members: list[str] = Field(min_length=1, description="ONS codes of the member local authorities")
     description: str | None = Field(None, description="One line on the council's programme")
-    sufficiency: SufficiencyParams = Field(default_factory=SufficiencyParams)
-    cost_benefit: CostBenefitParams | None = None
-    flow_model: FlowParams = Field(default_factory=FlowParams)
-    ssda903: Ssda903Params = Field(default_factory=Ssda903Params)
-    volume_sizing: VolumeSizingParams = Field(default_factory=VolumeSizingParams)
 
     @field_validator("members")
     @classmethod
@@ -56,25 +50,26 @@ class CouncilFile(BaseModel):
         return codes
 
 
-class Council(CouncilFile):
-    """A council (or group) ready to run: its file's parameters plus what the registry knows."""
+def council_file_model() -> type[CouncilFile]:
+    """The schema of a council file: :class:`CouncilFile` with one section per entry of the
+    analyses registry that has parameters (the section's defaults when a file leaves it
+    out, or None for an optional one). Any other key is an error naming it."""
+    return _council_file_model(registry.entries())
 
-    slug: str
-    old_codes: list[str]
-    region_code: str
-    region_name: str
-    has_own_file: bool
-    source_file: str | None = None
 
-    @property
-    def codes(self) -> list[str]:
-        """ONS ``new_la_code`` of the member local authorities."""
-        return self.members
-
-    @property
-    def is_group(self) -> bool:
-        """True for a group of councils such as the Tri-borough."""
-        return len(self.members) > 1
+@functools.lru_cache(maxsize=8)
+def _council_file_model(entries: tuple[registry.Analysis, ...]) -> type[CouncilFile]:
+    fields: dict[str, Any] = {}
+    for entry in entries:  # a handful of analyses
+        key = entry.section_key
+        if key is None:
+            continue
+        if key in CouncilFile.model_fields:
+            raise InputError(f"the section {key!r} of {entry.name!r} is a key every council file has: expected another name",
+                             file=entry.declared_in, where=entry.name)
+        model = entry.parameters_model()
+        fields[key] = (model | None, None) if entry.optional else (model, Field(default_factory=model))
+    return create_model("CouncilFile", __base__=CouncilFile, **fields)
 
 
 _FILE_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -103,8 +98,8 @@ def check_distinct(files: dict[str, Path], chosen: Path) -> None:
     file never stops the other councils."""
     seen_names: dict[str, Path] = {}
     seen_members: dict[tuple[str, ...], Path] = {}
-    registry = local_authorities()
-    names = dict(zip(registry["la_name"].map(slugify), registry["new_la_code"]))
+    authorities = local_authorities()
+    names = dict(zip(authorities["la_name"].map(slugify), authorities["new_la_code"]))
     for path in files.values():  # a handful of council files
         try:
             content = _read_yaml(path)
@@ -143,19 +138,19 @@ def load_council(ref: str) -> Council:
     files = council_files()
     if ref in files:
         return _from_file(files[ref])
-    registry = local_authorities()
-    match = registry[(registry["new_la_code"] == ref.upper()) | (registry["la_name"].map(slugify) == slugify(ref))]
+    authorities = local_authorities()
+    match = authorities[(authorities["new_la_code"] == ref.upper()) | (authorities["la_name"].map(slugify) == slugify(ref))]
     if match.empty:
-        raise InputError(_unknown_council_message(ref, files, registry), where="council")
+        raise InputError(_unknown_council_message(ref, files, authorities), where="council")
     code, name = match["new_la_code"].iloc[0], match["la_name"].iloc[0]
     for path in files.values():  # a handful of council files
         if _readable_members(path, named=path.stem == slugify(name)) == [code]:
             return _from_file(path)
-    return _complete(CouncilFile(name=name, members=[code]), slug=slugify(name), source=None)
+    return _complete(council_file_model()(name=name, members=[code]), slug=slugify(name), source=None)
 
 
-def _unknown_council_message(ref: str, files: dict[str, Path], registry) -> str:
-    choices = list(files) + list(registry["la_name"])
+def _unknown_council_message(ref: str, files: dict[str, Path], authorities: pd.DataFrame) -> str:
+    choices = list(files) + list(authorities["la_name"])
     close = difflib.get_close_matches(ref, choices, n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return (
@@ -246,10 +241,20 @@ def _from_file(path: Path) -> Council:
     content = _read_yaml(path)
     _reject_booleans_as_numbers(content, path)
     try:
-        parsed = CouncilFile.model_validate(content)
+        parsed = council_file_model().model_validate(content)
     except ValidationError as error:
-        raise InputError(describe_validation_error(error, CouncilFile), file=relative(path), where=_location(error)) from None
+        raise InputError(_describe(error), file=relative(path), where=error_location(error)) from None
     return _complete(parsed, slug=path.stem, source=relative(path))
+
+
+def _describe(error: ValidationError) -> str:
+    """A council file's first problem in one sentence; an unknown section also says where
+    the sections come from."""
+    message = describe_validation_error(error, council_file_model())
+    first = error.errors()[0]
+    if first["type"] == "extra_forbidden" and len(first["loc"]) == 1:
+        message += f" (the analyses' sections are those registered in {relative(registry.REGISTRY)})"
+    return message
 
 
 def _reject_booleans_as_numbers(content: dict[str, Any], path: Path) -> None:
@@ -258,7 +263,7 @@ def _reject_booleans_as_numbers(content: dict[str, Any], path: Path) -> None:
     The file is validated again in pydantic's strict mode, where a boolean is not a number.
     """
     try:
-        CouncilFile.model_validate(content, strict=True)
+        council_file_model().model_validate(content, strict=True)
     except ValidationError as error:
         for problem in error.errors():  # the few problems of one file
             if isinstance(problem.get("input"), bool) and problem["type"] in ("float_type", "int_type"):
@@ -271,58 +276,14 @@ def _reject_booleans_as_numbers(content: dict[str, Any], path: Path) -> None:
 
 
 def _complete(parsed: CouncilFile, slug: str, source: str | None) -> Council:
-    registry = local_authorities().set_index("new_la_code").loc[parsed.members]
-    regions = registry["region_name"].unique()
+    authorities = local_authorities().set_index("new_la_code").loc[parsed.members]
+    regions = authorities["region_name"].unique()
     return Council(
         **dict(parsed),
         slug=slug,
-        old_codes=list(registry["old_la_code"]),
-        region_code=registry["region_code"].iloc[0] if len(regions) == 1 else "",
+        old_codes=list(authorities["old_la_code"]),
+        region_code=authorities["region_code"].iloc[0] if len(regions) == 1 else "",
         region_name=" / ".join(regions),
         has_own_file=source is not None,
         source_file=source,
     )
-
-
-def _location(error: ValidationError) -> str:
-    return ".".join(str(part) for part in error.errors()[0]["loc"])
-
-
-def describe_validation_error(error: ValidationError, model: type[BaseModel]) -> str:
-    """The first problem of a pydantic error as one sentence a user can act on."""
-    first = error.errors()[0]
-    more = f" (and {error.error_count() - 1} more problems)" if error.error_count() > 1 else ""
-    if first["type"] == "extra_forbidden":
-        allowed = _allowed_keys(model, first["loc"][:-1])
-        key = str(first["loc"][-1])
-        close = difflib.get_close_matches(key, allowed, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(allowed)}"
-        return f"unknown key {key!r}{hint}{more}"
-    message = first["msg"].removeprefix("Value error, ")
-    got = first.get("input")
-    shown = "" if isinstance(got, dict | list) or first["type"] == "missing" else f", got {got!r}"
-    return f"{message}{shown}{more}"
-
-
-def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
-    """Field names at a location in a nested model (for 'did you mean')."""
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(str(part))
-        annotation = getattr(field, "annotation", None)
-        nested = _model_in(annotation)
-        if nested is None:
-            return []
-        model = nested
-    return list(model.model_fields)
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None

@@ -119,7 +119,7 @@ def is_data_file(name: str) -> bool:
 @functools.cache
 def catalogue() -> dict[str, str]:
     """The official statistics files by path, each as ``title (publisher)``."""
-    from carebook.fetch import load_sources
+    from carebook.catalogue import load_sources
 
     return {s.path: f"{s.title} ({s.publisher})" for s in load_sources()}
 
@@ -291,7 +291,7 @@ def figures_page(name: str, results: Path, notebooks: Sequence[str], titles: Map
     """The Markdown of a council's "Figures and their sources" page: one table per analysis
     listing every glued figure of ``results/figures_<notebook>.csv`` with the function that
     produced it, its parameters, data files and their sources. ``name`` is shown literally."""
-    from carebook.notebook import markdown_table
+    from carebook.tables import markdown_table
     from carebook.text import markdown_literal
 
     lines = [f"# Figures and their sources: {markdown_literal(name)}", "",

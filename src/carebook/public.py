@@ -30,18 +30,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 
+from carebook.catalogue import TIME_PERIOD, CouncilColumn, TableChecks, load_sources
+from carebook.council import Council
 from carebook.errors import InputError
 from carebook.files import reject_binary
 from carebook.paths import DATA, REFERENCE, relative
-
-if TYPE_CHECKING:
-    from carebook.params import Council
 
 SUPPRESSION_CODES: dict[str, str] = {
     "c": "confidential (a small number)",
@@ -56,40 +53,6 @@ SUPPRESSION_CODES: dict[str, str] = {
 """DfE's codes; the GSS style writes them in brackets (``[x]``, ``[c]``), also read as codes,
 as is any other bracketed marker such as ``[note 4]``."""
 LOCAL_AUTHORITY = "Local authority"
-TIME_PERIOD = "time_period"
-
-#: Leading bytes of files that are not CSV text, and what they are.
-
-
-class CouncilColumn(BaseModel):
-    """A column that must hold every council of the registry (``local_authorities.csv``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    column: str = Field(description="Column of the table, e.g. old_la_code or 'ONS Code'")
-    registry: str = Field("new_la_code", description="Registry column it matches: new_la_code or old_la_code")
-
-
-class TableChecks(BaseModel):
-    """What the loader checks in one official table, declared in the catalogue under ``checks``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    columns: tuple[str, ...] = Field((), description="Columns the analyses read; each must be in the header")
-    keys: tuple[str, ...] = Field((), description="Columns that identify a row; no two rows may share them")
-    counts: tuple[str, ...] = Field((), description="Counts, rates and shares: 0 or more (or a suppression code)")
-    periods: tuple[int, int] | None = Field(None, description="First and last time_period; each year must be present")
-    same_rows_each_period: bool = Field(False, description="Every time_period has the same number of rows")
-    min_local_authorities: int | None = Field(None, ge=1, description="Least local-authority rows in any time_period")
-    every_council: CouncilColumn | None = Field(None, description="A column that must list every council")
-
-    def required(self) -> list[str]:
-        """Every column a check reads, in the order declared."""
-        named = [*self.columns, *self.keys, *self.counts]
-        named += [TIME_PERIOD] if self.periods or self.same_rows_each_period or self.min_local_authorities else []
-        named += ["geographic_level"] if self.min_local_authorities else []
-        named += [self.every_council.column] if self.every_council else []
-        return list(dict.fromkeys(named))
 
 
 def data_dir() -> Path:
@@ -111,8 +74,6 @@ def _code_changes() -> dict[str, str]:
 @functools.cache
 def catalogued_checks() -> dict[str, TableChecks]:
     """The checks of each file listed in the catalogue with a ``checks:`` entry, by path."""
-    from carebook.fetch import load_sources
-
     return {source.path: source.checks or TableChecks() for source in load_sources()}
 
 

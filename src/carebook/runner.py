@@ -43,13 +43,12 @@ import nbformat
 import pandas as pd
 import psutil
 
+from carebook import registry
+from carebook.council import Council
 from carebook.errors import InputError
-from carebook.params import Council
 from carebook.paths import NOTEBOOKS, site
 from carebook.text import markdown_literal, redact_personal
 
-NOTEBOOK_ORDER = ("sufficiency", "flow_model", "volume_sizing", "cost_benefit")
-"""The analyses in the order the book presents them."""
 PARAMETERS = ("council", "results_dir")
 KERNEL = "python3"
 MANIFEST = "manifest.csv"
@@ -101,25 +100,29 @@ def notebooks_dir() -> Path:
 
 
 def available_notebooks() -> list[str]:
-    """Names of the source notebooks, in book order (unknown ones last, alphabetically)."""
-    names = {path.stem for path in notebooks_dir().glob("*.ipynb")}
-    ordered = [n for n in NOTEBOOK_ORDER if n in names]
-    return ordered + sorted(names - set(ordered))
+    """The analyses whose notebooks are in the notebooks folder, in book order (the order of
+    the analyses registry; a notebook it does not name last, alphabetically)."""
+    return registry.notebooks_in(path.name for path in notebooks_dir().glob("*.ipynb"))
+
+
+def notebook_source(name: str, folder: Path | None = None) -> Path:
+    """The source notebook of analysis ``name`` (its registered notebook file)."""
+    return (folder or notebooks_dir()) / registry.notebook_file(name)
 
 
 def check_notebook_parameters(name: str) -> None:
     """Fail before running if the notebook's ``parameters`` cell lacks what the runner passes."""
-    path = notebooks_dir() / f"{name}.ipynb"
+    path = notebook_source(name)
     notebook = nbformat.read(path, as_version=4)
     cells = [c for c in notebook.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if not cells:
-        raise InputError("expected a code cell tagged 'parameters'", file=f"notebooks/{name}.ipynb")
+        raise InputError("expected a code cell tagged 'parameters'", file=f"notebooks/{path.name}")
     assigned = set(re.findall(r"^(\w+)\s*=", cells[0].source, flags=re.MULTILINE))
     missing = [p for p in PARAMETERS if p not in assigned]
     if missing:
         raise InputError(
             f"the parameters cell must assign {', '.join(PARAMETERS)}; missing {', '.join(missing)}",
-            file=f"notebooks/{name}.ipynb",
+            file=f"notebooks/{path.name}",
         )
 
 
@@ -182,7 +185,7 @@ def execute(job: Job, root: Path, source: Path | None = None) -> Outcome:
     try:
         _log_stderr_to(folder / "logs" / f"{job.notebook}.log")
         papermill.execute_notebook(
-            str((source or notebooks_dir()) / f"{job.notebook}.ipynb"),
+            str(notebook_source(job.notebook, source)),
             str(output),
             parameters={"council": job.council_ref, "results_dir": str(results)},
             kernel_name=KERNEL,

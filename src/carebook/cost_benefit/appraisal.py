@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from carebook.cost_benefit import cohorts, costs, financing, greenbook
+from carebook.cost_benefit import block, cohorts, costs, financing, greenbook
 from carebook.cost_benefit.params import CostBenefitParams
 from carebook.cost_benefit.timeline import by_year, year_labels
 
@@ -76,7 +76,7 @@ def benefits(params: CostBenefitParams, success_rate: Any, counterfactual_cost: 
     if params.benefit_model == "stated":
         ratio = _column(np.asarray(counterfactual_cost) / base_counterfactual_cost(params))
         return np.asarray(params.stated_savings_gbp, dtype=float) * ratio
-    used = costs.open_places_by_month(params) * params.block_contract.occupancy
+    used = block.open_places_by_month(params) * params.block_contract.occupancy
     return by_year(used * costs.WEEKS_A_MONTH * _column(np.asarray(counterfactual_cost, dtype=float) / 52))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from carebook.cost_benefit.block import open_places_by_month
+from carebook.cost_benefit.outcomes import bonus_costs
 from carebook.cost_benefit.params import CostBenefitParams, CostLine
 from carebook.cost_benefit.timeline import by_year, share_of_months_active, year_labels
 
@@ -42,8 +44,6 @@ def set_up_costs(params: CostBenefitParams) -> pd.DataFrame:
 
 def total_costs(params: CostBenefitParams) -> np.ndarray:
     """Gross cost of the programme (running + set-up, plus any outcome bonus) by financial year, £."""
-    from carebook.cost_benefit.outcomes import bonus_costs
-
     lines = running_costs(params).to_numpy().sum(axis=0) + set_up_costs(params).to_numpy().sum(axis=0)
     return lines + block_costs(params) + bonus_costs(params)
 
@@ -53,15 +53,6 @@ def bond_financed_costs(params: CostBenefitParams) -> np.ndarray:
     flagged = [line.label for line in params.cost_lines if line.bond_financed_in_hybrid]
     running, set_up = running_costs(params), set_up_costs(params)
     return (running.loc[flagged].to_numpy().sum(axis=0) + set_up.loc[flagged].to_numpy().sum(axis=0)) if flagged else np.zeros(params.plan_years)
-
-
-def open_places_by_month(params: CostBenefitParams) -> np.ndarray:
-    """Block places open each plan month, places (opening in a straight line over the ramp-up)."""
-    block = params.block_contract
-    active = share_of_months_active(params.first_financial_year, params.plan_years, block.start, block.end)
-    months_in = np.cumsum(active > 0)
-    ramp = np.ones_like(active) if block.ramp_up_months == 0 else np.minimum(months_in / block.ramp_up_months, 1.0)
-    return active * ramp * block.places
 
 
 def block_costs(params: CostBenefitParams) -> np.ndarray:

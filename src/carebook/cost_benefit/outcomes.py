@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from carebook.cost_benefit.block import open_places_by_month
 from carebook.cost_benefit.params import CostBenefitParams, QualityBonus
+from carebook.cost_benefit.timeline import by_year
 
 
 def weighted_quality_totals(bonus: QualityBonus) -> np.ndarray:
@@ -54,9 +56,6 @@ def bonus_costs(params: CostBenefitParams) -> np.ndarray:
     """Outcome bonus paid each plan year, £ (the reported year's results repeated while the block runs)."""
     if params.quality_bonus is None:
         return np.zeros(params.plan_years)
-    from carebook.cost_benefit.costs import open_places_by_month
-    from carebook.cost_benefit.timeline import by_year
-
     bonus = params.quality_bonus
     running = by_year(open_places_by_month(params) > 0) / 12 if params.block_contract else np.ones(params.plan_years)
     return running * bonus.annual_contract_value_gbp * annual_bonus_share(bonus)

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from carebook.errors import InputError
+from carebook.validation import describe_validation_error, error_location
 
 SEED_ROTHERHAM = "Rotherham MST-FIT report, Cabinet 6 August 2018, Appendix 1 (seed 000)"
 GREEN_BOOK = "HM Treasury Green Book (2022), social time preference rate and GDP deflator"
@@ -273,12 +274,10 @@ def parse_section(section: dict[str, Any] | None, file: str | None = None) -> Co
 
     Raises one InputError naming the field and saying what was expected.
     """
-    from carebook.params import describe_validation_error  # the shared wording of pydantic errors
-
     try:
         return CostBenefitParams.model_validate(section or {})
     except ValidationError as error:
-        loc = ".".join(str(part) for part in error.errors()[0]["loc"])
+        loc = error_location(error)
         where = "cost_benefit" + (f".{loc}" if loc else "")
         raise InputError(describe_validation_error(error, CostBenefitParams), file=file, where=where) from None
 

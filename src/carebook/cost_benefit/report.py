@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -12,6 +12,10 @@ from carebook.cost_benefit import appraisal, financing, greenbook, illustrative,
 from carebook.cost_benefit.outcomes import quality_table
 from carebook.cost_benefit.params import CostBenefitParams, assumptions_table
 from carebook.cost_benefit.timeline import year_labels
+from carebook.council import Council
+
+if TYPE_CHECKING:  # IPython and myst-nb are loaded by the notebooks alone
+    from carebook.notebook import Page
 
 LABELS = {
     "success_rate": "Success rate",
@@ -38,7 +42,7 @@ class Result:
     years: list[str]
 
 
-def params_for(council) -> CostBenefitParams:
+def params_for(council: Council) -> CostBenefitParams:
     """The council's own programme, or the illustrative appraisal on its own placement costs."""
     if council.cost_benefit is not None:
         return council.cost_benefit
@@ -73,7 +77,7 @@ def risk_table(params: CostBenefitParams) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def compute(council) -> Result:
+def compute(council: Council) -> Result:
     """Run the whole appraisal for a council."""
     params = params_for(council)
     simulated = uncertainty.monte_carlo(params)
@@ -102,7 +106,7 @@ DESCRIPTIVE = frozenset({"programme", "summary", "source", "sources", "illustrat
 """Fields of the cost_benefit section that describe the programme rather than enter the sums."""
 
 
-def appraisal_inputs(council, params: CostBenefitParams) -> tuple[str, ...]:
+def appraisal_inputs(council: Council, params: CostBenefitParams) -> tuple[str, ...]:
     """What the appraisal's figures rest on (``carebook.provenance``): the parameters the council
     file sets (every parameter of an illustrative appraisal comes from the official statistics),
     optimism bias, the Green Book discount schedule and deflator."""
@@ -112,7 +116,7 @@ def appraisal_inputs(council, params: CostBenefitParams) -> tuple[str, ...]:
     return tuple(f"cost_benefit.{n}" for n in dict.fromkeys([*names, "optimism_bias", "discount_schedule"])) + files
 
 
-def glue_narrative(page, result: Result) -> None:
+def glue_narrative(page: Page, result: Result) -> None:
     """Glue every figure the page's text uses; the five key figures also go on the landing page."""
     h, mc, p = result.headlines, result.monte_carlo, result.params
     used = appraisal_inputs(page.council, p)
@@ -242,7 +246,7 @@ def save_results(result: Result, save: Callable[[str, Any], Any]) -> None:
     save("cost_benefit_risk", result.risk)
 
 
-def show_notices(page, result: Result) -> None:
+def show_notices(page: Page, result: Result) -> None:
     """Say prominently when the appraisal is an illustration rather than the council's own programme."""
     if result.params.illustrative:
         page.notice(
@@ -252,7 +256,7 @@ def show_notices(page, result: Result) -> None:
             f"Source: {result.params.source}.", kind="warning")
 
 
-def show_quality(page, result: Result) -> None:
+def show_quality(page: Page, result: Result) -> None:
     """The weighted quality scores and bonus percentages, where the contract has a quality bonus."""
     table = quality_display(result)
     if table is not None:

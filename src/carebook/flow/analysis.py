@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from carebook.council import Council
 from carebook.flow.calibrate import OfficialBase, base_from_official, cost_per_care_episode_from_official
 from carebook.flow.model import FlowRates, base_rates, project
 from carebook.flow.params import BaseYearFlows, ChangePhasing, FlowParams
@@ -29,7 +30,7 @@ class FlowRun:
     savings: pd.DataFrame
 
 
-def run_flow_model(council) -> FlowRun:
+def run_flow_model(council: Council) -> FlowRun:
     """Resolve a council's inputs (its file, else official statistics) and run the model."""
     params: FlowParams = council.flow_model
     official = None if params.base is not None else base_from_official(council, params)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from carebook import public
+from carebook.council import Council
 from carebook.errors import InputError
 from carebook.flow.params import BaseYearFlows, FlowParams
 
@@ -60,7 +61,7 @@ def financial_year(time_period: str) -> str:
     return f"{end - 1}/{end % 100:02d}"
 
 
-def official_counts(council) -> pd.DataFrame:
+def official_counts(council: Council) -> pd.DataFrame:
     """The council's published counts by measure and year, summed over members.
 
     Long: measure, time_period, children, members (how many members published a number).
@@ -88,7 +89,7 @@ def latest_complete_year(counts: pd.DataFrame, members: int) -> str:
     return max(years, key=int)
 
 
-def base_from_official(council, params: FlowParams) -> OfficialBase:
+def base_from_official(council: Council, params: FlowParams) -> OfficialBase:
     """Base-year flows of a council from its official statistics (latest complete year)."""
     counts = official_counts(council)
     year = latest_complete_year(counts, len(council.codes))
@@ -140,7 +141,7 @@ def england_cost_per_care_episode() -> float:
     return float(england / starting)
 
 
-def cost_per_care_episode_from_official(council) -> tuple[float, str]:
+def cost_per_care_episode_from_official(council: Council) -> tuple[float, str]:
     """£ per care episode: looked-after children spend (RO3 2024-25) / children starting care (2024-25).
 
     In a steady state a year's spend equals the year's entries times the average cost of

@@ -4,6 +4,7 @@ tables and charts, and save its results (the notebook only calls these)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -19,6 +20,9 @@ from carebook.flow.savings import (
     variance_summary,
 )
 from carebook.flow.sensitivity import sensitivity_curves, sensitivity_grid
+
+if TYPE_CHECKING:  # IPython and myst-nb are loaded by the notebooks alone
+    from carebook.notebook import Page
 
 
 PRACTICE_INPUTS = ("flow_model.base", "flow_model.re_referral_reduction", "flow_model.direct_entry_reduction",
@@ -41,7 +45,7 @@ class FlowPage:
     grid: pd.DataFrame  #: two-way grid of the care-entry rates
 
 
-def run(page) -> FlowPage:
+def run(page: Page) -> FlowPage:
     """Run the model for the page's council, glue the narrative numbers and save the results."""
     flow = run_flow_model(page.council)
     if flow.params.funding_request is not None:
@@ -57,7 +61,7 @@ def run(page) -> FlowPage:
     return result
 
 
-def glue_numbers(page, flow: FlowRun) -> None:
+def glue_numbers(page: Page, flow: FlowRun) -> None:
     """Glue every number the page's prose quotes."""
     projection, rates, params = flow.projection, flow.rates, flow.params
     first, last = projection.iloc[0], projection.iloc[-1]
@@ -91,7 +95,7 @@ def glue_numbers(page, flow: FlowRun) -> None:
     page.glue("conference_change", last["conferences"] - first["conferences"], fmt="{:+,.0f}")
 
 
-def save_results(page, result: FlowPage) -> None:
+def save_results(page: Page, result: FlowPage) -> None:
     """Tidy results: projection, stage balance, sensitivity curves and grid, savings, funding request."""
     flow = result.flow
     page.save("flow_projection", projection_table(flow.projection))
@@ -103,7 +107,7 @@ def save_results(page, result: FlowPage) -> None:
         page.save("flow_funding_request", funding_lines(flow.params.funding_request))
 
 
-def show_source(page, flow: FlowRun) -> None:
+def show_source(page: Page, flow: FlowRun) -> None:
     """Say where the base year comes from; for official statistics, show the figures read."""
     if flow.official is None:
         page.notice(f"Base-year flows from {flow.base.source}.", kind="note")
@@ -124,14 +128,14 @@ def show_source(page, flow: FlowRun) -> None:
     )  # fmt: skip
 
 
-def show_projection(page, flow: FlowRun) -> None:
+def show_projection(page: Page, flow: FlowRun) -> None:
     """The projection table in the seed's layout (children a year, change against the base year)."""
     table = projection_display(flow.projection).rename_axis("Stage")
     page.table(table, caption="Projected children at each stage, with the change against the base year",
                index=True, formats={c: "{:,.0f}" for c in table.columns})
 
 
-def show_rates(page, flow: FlowRun) -> None:
+def show_rates(page: Page, flow: FlowRun) -> None:
     """Rates in force each year (0-1 shown as %)."""
     rates = flow.projection[["re_referral_rate", "direct_entry_rate", "plan_to_care_rate"]].T
     rates.index = [
@@ -144,14 +148,14 @@ def show_rates(page, flow: FlowRun) -> None:
     page.table(rates, caption="Rates in force each year", index=True, formats={c: "{:.1%}" for c in rates.columns})
 
 
-def show_savings(page, flow: FlowRun) -> None:
+def show_savings(page: Page, flow: FlowRun) -> None:
     """Savings by year in £ millions."""
     table = savings_display(flow.savings).rename_axis("Saving")
     page.table(table, caption="Projected recurring cost savings, £ millions a year", index=True,
                formats={c: "£{:,.2f}m" for c in table.columns})
 
 
-def show_funding_request(page, flow: FlowRun) -> None:
+def show_funding_request(page: Page, flow: FlowRun) -> None:
     """The funding request and its variance to the previous proposal, or a note that there is none."""
     request = flow.params.funding_request
     if request is None:
@@ -165,13 +169,13 @@ def show_funding_request(page, flow: FlowRun) -> None:
                formats={c: "{:,.0f}" for c in summary.columns})
 
 
-def show_assumptions(page, flow: FlowRun) -> None:
+def show_assumptions(page: Page, flow: FlowRun) -> None:
     """Each assumption with its value and source."""
     table = assumptions_table(flow, page.council.source_file)
     page.table(table.rename(columns=str.capitalize), caption="Assumptions of the flow model")
 
 
-def glue_figures(page, result: FlowPage) -> None:
+def glue_figures(page: Page, result: FlowPage) -> None:
     """Glue the flow diagram, the Annex 2 charts and the savings chart."""
     page.figure("flow_diagram", charts.flow_diagram(result.flow.projection))
     page.figure("sensitivity_curves", charts.sensitivity_chart(result.curves))

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from carebook import public
+from carebook.council import Council
 from carebook.errors import InputError
 from carebook.ssda903.params import Snapshot, SnapshotRow
 
@@ -101,7 +102,7 @@ def _members_sum(frame: pd.DataFrame, keys: list[str], value: str, members: int)
     return grouped.drop(columns="known").rename(columns={"total": value})
 
 
-def official_numbers(council) -> pd.DataFrame:
+def official_numbers(council: Council) -> pd.DataFrame:
     """Published children looked after at 31 March and starts by collection year:
     columns year, children_at_31_march, starts, source (the newest file wins)."""
     members = len(council.codes)
@@ -147,7 +148,7 @@ def fill_suppressed(counts: pd.Series, total: float) -> pd.Series:
     return known
 
 
-def official_placements(council) -> pd.DataFrame:
+def official_placements(council: Council) -> pd.DataFrame:
     """Children at 31 March by sufficiency group from the characteristics table
     (2021-2025; suppressed cells filled per member) and foster placements from the
     first releases (2014-2017): columns year, group, children, source."""
@@ -179,7 +180,7 @@ def official_placements(council) -> pd.DataFrame:
     return pd.concat([pd.DataFrame(older), newer], ignore_index=True)
 
 
-def official_age_mix(council) -> pd.Series:
+def official_age_mix(council: Council) -> pd.Series:
     """Share (0-1) of children at 31 March by DfE age group, latest published year
     (suppressed cells left out of the shares)."""
     table = public.for_council(public.read(CHARACTERISTICS_FILE, numeric=["number"]), council)
@@ -191,7 +192,7 @@ def official_age_mix(council) -> pd.Series:
     return counts / counts.sum()
 
 
-def _official_share(council, cla_group: str, characteristic: str, default: float) -> float:
+def _official_share(council: Council, cla_group: str, characteristic: str, default: float) -> float:
     """Latest published share (0-1) of children at 31 March in one characteristic."""
     table = public.for_council(public.read(CHARACTERISTICS_FILE, numeric=["number"]), council)
     table = table[table["cla_group"] == cla_group]
@@ -201,7 +202,7 @@ def _official_share(council, cla_group: str, characteristic: str, default: float
     return float(part / total) if total > 0 and part > 0 else default
 
 
-def official_snapshots(council, placements: pd.DataFrame, numbers: pd.DataFrame) -> list[Snapshot]:
+def official_snapshots(council: Council, placements: pd.DataFrame, numbers: pd.DataFrame) -> list[Snapshot]:
     """One snapshot at 31 March of each year with a published total: the total and,
     where published, the placement groups."""
     snapshots = []
@@ -233,7 +234,7 @@ def _fill_years(known: pd.Series, years: range) -> pd.Series:
     return pd.Series(np.interp(index, known.index.to_numpy(float), known.to_numpy(float)), index=index)
 
 
-def national_rate_numbers(council) -> pd.DataFrame:
+def national_rate_numbers(council: Council) -> pd.DataFrame:
     """Children looked after at 31 March and starts by year for a council whose own figures
     are not published (Isles of Scilly): England's rate per 10,000 times the council's
     population aged 0-17. Columns as :func:`official_numbers`."""
@@ -250,7 +251,7 @@ def national_rate_numbers(council) -> pd.DataFrame:
             [["year", "children_at_31_march", "starts", "source"]])
 
 
-def calibration_targets(council, first_year: int, last_year: int) -> Targets:
+def calibration_targets(council: Council, first_year: int, last_year: int) -> Targets:
     """Targets for simulating collection years ``first_year`` to ``last_year``.
 
     Where DfE publishes no number of children looked after for the council, England's rate

@@ -6,14 +6,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from carebook.council import Council
 from carebook.ssda903.extract import Extract
 
 if TYPE_CHECKING:
-    from carebook.params import Council
     from carebook.ssda903.raw import RawExtract
 
 
-def load_for_council(council: "Council") -> Extract:
+def load_for_council(council: Council) -> Extract:
     """The council's own 903 extract when its file sets ``ssda903.path`` (read and
     validated with its ``ssda903.mode``: strict or lenient, its folder and file names
     read with ``ssda903.convention``), else the deterministic
@@ -33,7 +33,7 @@ def load_for_council(council: "Council") -> Extract:
     return generate(council, params.synth_start_year, params.synth_end_year, params.seed)
 
 
-def with_dfe_rules(extract: Extract, raw: "RawExtract", council: "Council") -> Extract:
+def with_dfe_rules(extract: Extract, raw: RawExtract, council: Council) -> Extract:
     """The extract with DfE's validation rules counted on each collection year's files
     (with the council's code where it is one council); where they cannot run (no
     isolated environment, a validator failure) the note says why and the page goes on."""

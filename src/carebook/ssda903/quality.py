@@ -9,7 +9,7 @@ them with ``page.notice`` and ``page.table``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -18,6 +18,10 @@ from carebook.ssda903 import codes
 from carebook.ssda903.extract import Extract
 from carebook.ssda903.layout import LAYOUT_NAMES
 from carebook.ssda903.repair import nobody_in_care_reason, quality_summary
+
+if TYPE_CHECKING:  # IPython and myst-nb are loaded by the notebooks alone
+    from carebook.notebook import Page
+
 CONVENTION_WORDS: dict[str, str] = {
     "end": "named by the year in which each collection year ends, as DfE names them",
     "start": "named by the year in which each collection year starts (read as the following collection year)",
@@ -102,7 +106,7 @@ def section_label(slug: str, notebook: str) -> str:
     return f"{slug}-{notebook}-903-quality"
 
 
-def show_notices(page: Any, extract: Extract, on: pd.Timestamp, where: str = "in this section") -> None:
+def show_notices(page: Page, extract: Extract, on: pd.Timestamp, where: str = "in this section") -> None:
     """Show the notices of :func:`child_level_notices` at the top of a child-level section
     (``where``: "in this section", or "on this page" when the whole page is child-level)."""
     label = None if extract.is_synthetic else section_label(page.council.slug, page.notebook)
@@ -127,7 +131,7 @@ def quality_sentences(extract: Extract) -> str:
     return " ".join(sentences)
 
 
-def show_section(page: Any, extract: Extract) -> None:
+def show_section(page: Page, extract: Extract) -> None:
     """The data-quality section's content: a sentence or two, the repairs by rule and the
     rules of DfE that flag rows, each year (counts of 1 to 4 shown as "fewer than 5")."""
     page.notice(quality_sentences(extract), kind="note")

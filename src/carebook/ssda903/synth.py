@@ -54,6 +54,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from carebook.council import Council
 from carebook.errors import InputError
 from carebook.ssda903 import codes
 from carebook.ssda903.calibration import NATIONAL_STARTS_PER_CHILD, Targets, calibration_targets
@@ -823,7 +824,7 @@ def inside_shares(overall: float, in_house_share: float = 0.45) -> tuple[float, 
     return in_house, external
 
 
-def _resolve(council):
+def _resolve(council: Council | str) -> Council:
     if isinstance(council, str):
         from carebook.params import load_council
 
@@ -843,7 +844,7 @@ def _stock_dates(targets: Targets, start_year: int, end_year: int) -> tuple[list
     return ordered, [totals[d] for d in ordered]
 
 
-def generate(council, start_year: int | None = None, end_year: int | None = None,
+def generate(council: Council | str, start_year: int | None = None, end_year: int | None = None,
              seed: int | None = None) -> Extract:
     """A synthetic 903 extract for ``council`` (a Council or a name/slug/code) over
     collection years ``start_year`` to ``end_year`` (years ending 31 March; defaults
@@ -1021,7 +1022,7 @@ def _header_identity(state: _State, periods: pd.DataFrame, dob: np.ndarray, last
             np.where(mother, mc_dob, OPEN_END))
 
 
-def _assemble(council, state: _State, periods: pd.DataFrame, place, provider, homes, placed, urn,
+def _assemble(council: Council, state: _State, periods: pd.DataFrame, place, provider, homes, placed, urn,
               window_start: pd.Timestamp, window_end: pd.Timestamp, seed: int, targets: Targets,
               rng: np.random.Generator) -> Extract:
     """Turn the generation state into the canonical header and episodes frames."""

@@ -20,15 +20,16 @@ import numpy as np
 import pandas as pd
 
 from carebook.charts import PALETTE
+from carebook.council import Council
 from carebook.disclosure import SUPPRESSED, Disclosure, small, suppress_table, suppression_mask
 from carebook.errors import InputError
+from carebook.ssda903.extract import Extract
 from carebook.sufficiency import distance, forecast, snapshot
 from carebook.sufficiency.params import SufficiencyParams
 from carebook.text import markdown_literal
 
 if TYPE_CHECKING:
-    from carebook.params import Council
-    from carebook.ssda903 import Extract
+    from carebook.notebook import Page  # IPython and myst-nb are loaded by the notebooks alone
 
 GROUP_LABELS = {"fostering": "Fostering", "residential": "Residential", "semi_independence": "Semi-independence",
                 "other": "Other", "all": "All children"}
@@ -70,7 +71,7 @@ class ChildLevelSufficiency:
     dfe: dict[str, float | None]
 
 
-def snapshot_date(params: SufficiencyParams, extract: "Extract") -> pd.Timestamp:
+def snapshot_date(params: SufficiencyParams, extract: Extract) -> pd.Timestamp:
     """The date of the tables: the council's ``snapshot_date``, else the extract's last 31 March."""
     if params.snapshot_date is not None:
         on = pd.Timestamp(params.snapshot_date)
@@ -96,7 +97,7 @@ def local_shares(params: SufficiencyParams, within_20: pd.DataFrame) -> pd.Serie
     }, dtype="float64")
 
 
-def dfe_figures(council: "Council", year: int) -> dict[str, float | None]:
+def dfe_figures(council: Council, year: int) -> dict[str, float | None]:
     """DfE's published children looked after at 31 March ``year`` and foster placements
     (None where unpublished or the official statistics are not available)."""
     from carebook.ssda903 import calibration  # noqa: PLC0415 - reads official statistics
@@ -112,7 +113,7 @@ def dfe_figures(council: "Council", year: int) -> dict[str, float | None]:
             "fostering": float(fostered.iloc[0]) if len(fostered) else None}
 
 
-def analyse(council: "Council", extract: "Extract") -> ChildLevelSufficiency:
+def analyse(council: Council, extract: Extract) -> ChildLevelSufficiency:
     """Run the child-level analysis for a council on its 903 extract."""
     params = council.sufficiency
     on = snapshot_date(params, extract)
@@ -272,7 +273,7 @@ def gap_display(result: ChildLevelSufficiency, scenario: str = "current",
     }).reset_index(drop=True)
 
 
-def show_in_house_scenario(page: Any, result: ChildLevelSufficiency) -> None:
+def show_in_house_scenario(page: Page, result: ChildLevelSufficiency) -> None:
     """Show the gap under the council's in-house fostering target (only when it has one)."""
     if page.council.sufficiency.target_fostering_in_house is None:
         return
@@ -413,7 +414,7 @@ def figures(result: ChildLevelSufficiency, params: SufficiencyParams,
     }
 
 
-def glue_narrative(page: Any, result: ChildLevelSufficiency) -> dict[str, str]:
+def glue_narrative(page: Page, result: ChildLevelSufficiency) -> dict[str, str]:
     """Glue every figure of :func:`figures` and the suppression sentence as text; returns them.
     The hidden cells are recorded in ``page.disclosure`` (when the page has one) for the
     section's other tables, charts and results."""

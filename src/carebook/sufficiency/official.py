@@ -17,17 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from carebook import public
+from carebook.council import Council
 from carebook.errors import InputError
 from carebook.sufficiency.params import SufficiencyParams
-
-if TYPE_CHECKING:
-    from carebook.params import Council
 
 CLA_FILE = "dfe/cla_number_and_rate_per_10k_children.csv"
 CHARACTERISTICS_FILE = "derived/la_cla_on_31_march_by_characteristics_2021_2025_from_dfe_rds.csv"

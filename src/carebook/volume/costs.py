@@ -15,16 +15,12 @@ cost parameters. Spend lines:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from carebook import public
+from carebook.council import Council
 from carebook.volume.care_days import placement_days
 from carebook.volume.params import PLACEMENT_GROUP_NAMES, VolumeSizingParams
-
-if TYPE_CHECKING:
-    from carebook.params import Council
 
 GROUPS = ["F", "A", "R", "I", "U"]
 RO3_FILE = "derived/ro3_{year}_children_looked_after_expenditure_by_la_gbp_thousands.csv"

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from carebook.council import Council
 from carebook.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, hidden_with_total, suppress_counts
+from carebook.ssda903.extract import Extract
 from carebook.text import markdown_literal
 from carebook.volume.care_days import care_intervals
 from carebook.volume.costs import (
@@ -32,8 +34,7 @@ from carebook.volume.journeys import (
 from carebook.volume.params import PLACEMENT_GROUP_NAMES, VolumeSizingParams
 
 if TYPE_CHECKING:
-    from carebook.params import Council
-    from carebook.ssda903 import Extract
+    from carebook.notebook import Page  # IPython and myst-nb are loaded by the notebooks alone
 
 
 @dataclass(frozen=True)
@@ -340,8 +341,8 @@ def summary(result: VolumeSizing, extract: Extract) -> dict[str, object]:
     }
 
 
-def save_results(page: object, result: VolumeSizing, extract: Extract) -> None:
+def save_results(page: Page, result: VolumeSizing, extract: Extract) -> None:
     """Save every results table and the summary with ``page.save`` (tidy CSV / JSON)."""
     for name, table in results_tables(result).items():  # one iteration per results table
-        page.save(name, table)  # type: ignore[attr-defined]
-    page.save("volume_summary", summary(result, extract))  # type: ignore[attr-defined]
+        page.save(name, table)
+    page.save("volume_summary", summary(result, extract))
