@@ -139,7 +139,7 @@ def parameter(council: Any, name: str) -> tuple[Any, str]:
     for ``council`` and where it comes from: the council file and the source it gives, or the
     national default and its source. ValueError for a name no section holds."""
     section, _, path = name.partition(".")
-    if not path or section not in type(council).model_fields:
+    if not path or section not in _section_models():
         raise ValueError(f"expected an input 'section.key' of a council file section, got {name!r}")
     params = getattr(council, section)
     model = type(params) if params is not None else _section_model(council, section)
@@ -192,9 +192,15 @@ def file_comment(path: str, section: str, key: str) -> str:
     return " ".join(lines[i].lstrip().lstrip("#").strip() for i in block)
 
 
+def _section_models() -> dict[str, Any]:
+    """The registered council-file sections by name (:mod:`carebook.registry`)."""
+    from carebook import registry
+
+    return {entry.section_key: entry for entry in registry.sections()}
+
+
 def _section_model(council: Any, section: str) -> type[BaseModel]:
-    annotation = type(council).model_fields[section].annotation
-    return next(a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type) and issubclass(a, BaseModel))
+    return _section_models()[section].parameters_model()
 
 
 def shown(value: Any) -> str:
