@@ -17,7 +17,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 from myst_nb import glue as _glue
 
-from carebook import charts, provenance
+from carebook import charts, formats, provenance
 from carebook.disclosure import Disclosure
 from carebook.params import Council, load_council
 from carebook.tables import markdown_table
@@ -28,37 +28,27 @@ HEADLINES = "headlines_{notebook}.json"
 
 
 Format = str | Callable[[Any], str]
-"""A format string (``"{:,.0f}"``) or a function such as :func:`gbp`."""
+"""A format string (``"{:,.0f}"``) or a function such as :func:`carebook.formats.money`."""
 
 
 def format_value(value: Any, fmt: Format) -> str:
-    """A value as the book prints it; missing values read "not published"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "not published"
+    """A value as the book prints it; missing values read :data:`formats.NOT_PUBLISHED`."""
+    if formats.is_missing(value):
+        return formats.NOT_PUBLISHED
     return fmt(value) if callable(fmt) else fmt.format(value)
 
 
-def gbp(value: float) -> str:
-    """Pounds to the pound, with a true minus sign: ``-1234.4`` -> ``"−£1,234"``."""
-    return f"{'−' if round(value) < 0 else ''}£{abs(value):,.0f}"
-
-
-def gbp_millions(value: float) -> str:
-    """Pounds in millions to two decimal places: ``4_205_000`` -> ``"£4.21m"``."""
-    return f"{'−' if value < 0 else ''}£{abs(value) / 1e6:,.2f}m"
-
-
-def formatted(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> pd.DataFrame:
+def formatted(frame: pd.DataFrame, formats: dict[str, Format] | None = None) -> pd.DataFrame:
     """Numbers as text: integers with thousands separators, floats to one decimal place.
 
-    ``formats`` maps a column to a format string (e.g. ``{"share": "{:.0%}"}``); missing
-    values print as an em dash.
+    ``formats`` maps a column to a format string (e.g. ``{"share": "{:.0%}"}``) or a function
+    of :mod:`carebook.formats`; missing values print as :data:`formats.NOT_PUBLISHED`.
     """
-    formats = formats or {}
+    chosen = formats or {}
 
-    def column_format(name: str, series: pd.Series) -> str | None:
-        if name in formats:
-            return formats[name]
+    def column_format(name: str, series: pd.Series) -> Format | None:
+        if name in chosen:
+            return chosen[name]
         if name.lower() in YEAR_COLUMNS:
             return None
         if pd.api.types.is_integer_dtype(series):
@@ -72,7 +62,7 @@ def formatted(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> pd.
     for name in shown.columns:
         fmt = column_format(name, shown[name])
         if fmt:
-            shown[name] = shown[name].map(lambda v, f=fmt: "—" if pd.isna(v) else f.format(v))
+            shown[name] = shown[name].map(lambda v, f=fmt: format_value(v, f))
     return shown
 
 
@@ -104,7 +94,7 @@ class Page:
     def glue(self, key: str, value: Any, fmt: Format = "{:,.0f}", headline: str | None = None,
              inputs: Sequence[str] | None = None, label: str | None = None) -> str:
         """Glue ``value`` formatted with ``fmt`` (a format string or a function such as
-        :func:`gbp`) for ``{glue:text}`key```; return the text.
+        :func:`carebook.formats.money`) for ``{glue:text}`key```; return the text.
 
         With ``headline`` (a label), the figure also goes on the council's landing page.
         Every figure is recorded with where it comes from in ``figures_<notebook>.csv``
@@ -125,7 +115,7 @@ class Page:
         path = self.results_dir / HEADLINES.format(notebook=self.notebook)
         entries = json.loads(path.read_text()) if path.exists() else []
         entries = [e for e in entries if e["key"] != key]
-        number = None if text == "not published" else _plain_number(value)
+        number = None if text == formats.NOT_PUBLISHED else _plain_number(value)
         entries.append({"notebook": self.notebook, "key": key, "label": label, "value": number, "text": text})
         path.write_text(json.dumps(entries, indent=1))
 
@@ -134,7 +124,7 @@ class Page:
         _glue(key, chart, display=False)
 
     def table(self, frame: pd.DataFrame, caption: str | None = None, key: str | None = None,
-              formats: dict[str, str] | None = None, index: bool = False) -> None:
+              formats: dict[str, Format] | None = None, index: bool = False) -> None:
         """Show a table (numbered, with a caption where given) or glue it under ``key``.
         A table with no rows (a very small extract) is a sentence saying so: an empty
         table cannot be typeset in the PDF."""

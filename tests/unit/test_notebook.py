@@ -6,20 +6,13 @@ import math
 
 import pandas as pd
 
-from carebook.notebook import format_value, formatted, gbp, gbp_millions, markdown_table
-
-
-def test_money():
-    assert gbp(3_721_250) == "£3,721,250"
-    assert gbp(-1234.4) == "−£1,234"
-    assert gbp(-0.2) == "£0"
-    assert gbp_millions(4_205_000) == "£4.21m"
-    assert gbp_millions(-680_000) == "−£0.68m"
+from carebook.formats import money
+from carebook.notebook import format_value, formatted, markdown_table
 
 
 def test_missing_values_read_not_published():
     assert format_value(math.nan, "{:,.0f}") == "not published"
-    assert format_value(None, gbp) == "not published"
+    assert format_value(None, money) == "not published"
     assert format_value(1234.0, "{:,.0f}") == "1,234"
     assert format_value(0.456, "{:.0%}") == "46%"
 
@@ -29,7 +22,7 @@ def test_table_formats_and_aligns():
     shown = formatted(frame, {"share": "{:.0%}"})
     assert list(shown["year"]) == [2021, 2022]
     assert list(shown["children"]) == ["1,234", "56"]
-    assert list(shown["share"]) == ["50%", "—"]
+    assert list(shown["share"]) == ["50%", "not published"]
     text = markdown_table(shown, caption="Children", name="t-1", right=frozenset({"children", "share"}))
     assert text.splitlines()[:5] == ["```{tabularcolumns} LrrL", "```", "", ":::{table} Children", ":name: t-1"]
     assert "|:---|---:|---:|:---|" in text
