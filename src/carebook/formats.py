@@ -72,6 +72,12 @@ def share(value: float | None, decimals: int = 0, signed: bool = False, missing:
     return _or_missing(value, missing, lambda v: f"{v:{'+' if signed else ''}.{decimals}%}")
 
 
+def amount(value: float | None, missing: str = NOT_PUBLISHED) -> str:
+    """Pounds in a table whose heading says £: :func:`money` without the sign,
+    ``-1234.4`` -> ``"(1,234)"``."""
+    return money(value, missing).replace("£", "")
+
+
 def count(value: float | None, decimals: int = 0, missing: str = NOT_PUBLISHED) -> str:
     """A count with thousands separators: ``12345`` -> ``"12,345"``; ``decimals=1`` -> ``"12,345.0"``."""
     return _or_missing(value, missing, lambda v: f"{v:,.{decimals}f}")
@@ -100,9 +106,11 @@ Unit = Literal["money", "money a week", "money a year", "share", "count", "date"
 def unit_of(name: str, value: Any) -> Unit:
     """The unit of parameter ``name`` from its name and value: money for ``*_gbp`` and
     ``price_*`` (a week for ``weekly_*``), a date, a share for another number between 0 and 1
-    that is not an integer, a count for other numbers, else text."""
+    that is not an integer, a count for other numbers (not for a year or a seed), else text."""
     if isinstance(value, dt.date):
         return "date"
+    if isinstance(value, int) and not isinstance(value, bool) and (name.endswith("year") or name == "seed"):
+        return "text"  # a year or a seed is a name, not a count: 2018, not 2,018
     if name.endswith("_gbp") or name.startswith("price_") or "_gbp_" in name:
         return "money a week" if name.startswith("weekly_") else "money a year" if name.endswith("a_year") else "money"
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -111,19 +119,22 @@ def unit_of(name: str, value: Any) -> Unit:
 
 
 def value_text(value: Any, unit: Unit) -> str:
-    """A parameter's value written in its unit; a list item by item; an unset value
+    """A parameter's value written in its unit (a share with the decimals it needs, up to two:
+    ``0.035`` -> ``"3.5%"``); a list item by item; an unset value
     :data:`DOES_NOT_APPLY`; an empty list ``"none"``."""
     if value is None:
         return DOES_NOT_APPLY
     if isinstance(value, list | tuple):
         return ", ".join(value_text(v, unit) for v in value) or "none"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {value_text(v, unit)}" for k, v in value.items()) or "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
     writers: dict[str, Callable[[Any], str]] = {
         "money": money,
         "money a week": lambda v: f"{money(v)} a week",
         "money a year": lambda v: f"{money(v)} a year",
-        "share": share,
+        "share": lambda v: share(v, next((d for d in (0, 1) if round(v * 100, d) == round(v * 100, 6)), 2)),
         "count": lambda v: count(v) if float(v).is_integer() else f"{v:,.4g}",
         "date": date,
     }
@@ -131,11 +142,12 @@ def value_text(value: Any, unit: Unit) -> str:
 
 
 def label(name: str) -> str:
-    """A parameter's name as a label: ``weekly_cost_fostering_gbp`` -> ``"Weekly cost fostering (£)"``."""
-    words = name.split("_")
-    pounds = "gbp" in words
-    text = " ".join(w for w in words if w != "gbp")
-    return text[:1].upper() + text[1:] + (" (£)" if pounds else "")
+    """A parameter's name as a label: ``weekly_cost_fostering_gbp`` -> ``"Weekly cost fostering (£)"``,
+    ``failure_cost_gbp_a_year`` -> ``"Failure cost (£ a year)"``."""
+    text, pounds, per = name.partition("_gbp")
+    unit = f" (£{per.replace('_', ' ')})" if pounds else ""
+    text = text.replace("_", " ")
+    return text[:1].upper() + text[1:] + unit
 
 
 def schema_source(model: type[BaseModel], name: str) -> str:

@@ -13,6 +13,7 @@ from carebook.cost_benefit.outcomes import quality_table
 from carebook.cost_benefit.params import CostBenefitParams, assumptions_table
 from carebook.cost_benefit.timeline import year_labels
 from carebook.council import Council
+from carebook.formats import DOES_NOT_APPLY, amount, money, parameters_table, share
 
 if TYPE_CHECKING:  # IPython and myst-nb are loaded by the notebooks alone
     from carebook.notebook import Page
@@ -95,13 +96,6 @@ def compute(council: Council) -> Result:
     )
 
 
-def money(value: float | None) -> str:
-    """£ with thousands separators, a minus sign for a loss; 'none' when missing."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "none"
-    return f"-£{abs(value):,.0f}" if value < 0 else f"£{value:,.0f}"
-
-
 DESCRIPTIVE = frozenset({"programme", "summary", "source", "sources", "illustrative", "uncertainty"})
 """Fields of the cost_benefit section that describe the programme rather than enter the sums."""
 
@@ -131,7 +125,7 @@ def glue_narrative(page: Page, result: Result) -> None:
     page.glue("payback", h["payback_year"] or "not within the plan", fmt="{}", headline="Payback year", inputs=used)
     break_even = h["break_even_success_rate"]
     if break_even is None:
-        reason = "not applicable (no success rate)" if p.benefit_model != "cohort" else "none between 0% and 100%"
+        reason = f"{DOES_NOT_APPLY} (no success rate)" if p.benefit_model != "cohort" else "none between 0% and 100%"
         page.glue("break_even", reason, fmt="{}", headline="Break-even success rate")
     else:
         page.glue("break_even", break_even, fmt="{:.0%}", headline="Break-even success rate", inputs=used)
@@ -144,8 +138,8 @@ def glue_narrative(page: Page, result: Result) -> None:
     page.glue("optimism_bias", p.optimism_bias, fmt="{:.0%}")
     page.glue("success_rate", p.success_rate, fmt="{:.0%}")
     page.glue("investor_return", p.investor_return, fmt="{:.0%}")
-    page.glue("net_saving_bond", money(h["net_saving_bond_gbp"]) if h["net_saving_bond_gbp"] is not None else "not applicable", fmt="{}")
-    page.glue("net_saving_hybrid", money(h["net_saving_hybrid_gbp"]) if h["net_saving_hybrid_gbp"] is not None else "not applicable", fmt="{}")
+    page.glue("net_saving_bond", money(h["net_saving_bond_gbp"], missing=DOES_NOT_APPLY), fmt="{}")
+    page.glue("net_saving_hybrid", money(h["net_saving_hybrid_gbp"], missing=DOES_NOT_APPLY), fmt="{}")
     page.glue("draws", mc["draws"], fmt="{:,}")
     page.glue("seed", p.seed, fmt="{}")
     page.glue("p10", money(mc["net_saving_p10_gbp"]), fmt="{}")
@@ -159,14 +153,16 @@ def glue_narrative(page: Page, result: Result) -> None:
     page.glue("shortfall_case", f"{LABELS[name].lower()} of {value:.0%}" if name == "success_rate" else f"savings at {value:.0%} of plan", fmt="{}")
 
 
-def plan_table(result: Result) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The financial plan for display (line as a column) and the formats of its year columns."""
-    return result.plan.rename_axis("Line (£)").reset_index(), {year: "{:,.0f}" for year in result.years}
+def plan_table(result: Result) -> tuple[pd.DataFrame, dict[str, Callable[[Any], str]]]:
+    """The financial plan for display (line as a column) and the formats of its year columns
+    (whole pounds, a cost in brackets)."""
+    return result.plan.rename_axis("Line (£)").reset_index(), {year: amount for year in result.years}
 
 
 def risk_display(result: Result) -> pd.DataFrame:
-    """The risk table with readable headings (£ over the plan, whole pounds)."""
-    return result.risk.round(0).rename(columns={
+    """The risk table with readable headings (£ over the plan, whole pounds, a loss in brackets)."""
+    pounds = [c for c in result.risk.columns if c.endswith("_gbp")]
+    return result.risk.assign(**{c: result.risk[c].map(amount) for c in pounds}).rename(columns={
         "option": "Financing option",
         "council_base_gbp": "Council, base case (£)",
         "council_shortfall_gbp": "Council, outcomes short (£)",
@@ -187,43 +183,38 @@ def switching_display(result: Result) -> pd.DataFrame:
         "Base value": frame["base_value"].map(lambda v: f"{v:,.3g}" if v < 10 else f"{v:,.0f}"),
         "Value at which NPV is zero": frame["switching_value"].map(
             lambda v: "no switch in range" if v is None or pd.isna(v) else (f"{v:,.3g}" if v < 10 else f"{v:,.0f}")),
-        "Change from base": frame["change_share"].map(lambda v: "—" if v is None or pd.isna(v) else f"{v:+.0%}"),
+        "Change from base": frame["change_share"].map(lambda v: share(v, signed=True, missing=DOES_NOT_APPLY)),
     })
 
 
 def assumptions_display(result: Result) -> pd.DataFrame:
-    """Every assumption with its value and source, including each cost line and distribution."""
+    """Every assumption with its value and source, including each cost line and distribution
+    (:func:`carebook.formats.parameters_table`)."""
     p = result.params
-    rows = [{"Assumption": r["parameter"], "Value": _text(r["value"]), "Description": r["description"], "Source": r["source"]}
-            for r in assumptions_table(p)]
+    scalars = {r["parameter"]: r["source"] for r in assumptions_table(p)}
+    table = parameters_table(p, scalars, labels=LABELS, source=scalars.__getitem__)
     line_source = p.sources.get("cost_lines", p.source)
-    rows += [{"Assumption": f"cost line: {line.label}",
-              "Value": f"£{line.annual_cost_gbp:,.0f} a year, {line.start} to {line.end}, set-up £{line.set_up_gbp:,.0f}",
-              "Description": "Service cost line" + (" (bond-financed in the hybrid)" if line.bond_financed_in_hybrid else ""),
-              "Source": line_source} for line in p.cost_lines]
+    rows = [{"Parameter": f"Cost line: {line.label}",
+             "Value": f"{money(line.annual_cost_gbp)} a year, {line.start} to {line.end}, set-up {money(line.set_up_gbp)}",
+             "Meaning": "Service cost line" + (" (bond-financed in the hybrid)" if line.bond_financed_in_hybrid else ""),
+             "Source": line_source} for line in p.cost_lines]
     if p.block_contract is not None:
         b = p.block_contract
-        rows.append({"Assumption": "block contract", "Value": f"{b.places:g} places, block £{b.block_weekly_price_gbp:,.0f} "
-                     f"vs spot £{b.spot_weekly_price_gbp:,.0f} a week, {b.occupancy:.0%} used, {b.start} to {b.end}",
-                     "Description": "Block contract against spot purchase", "Source": p.sources.get("block_contract", p.source)})
+        rows.append({"Parameter": "Block contract", "Value": f"{b.places:g} places, block {money(b.block_weekly_price_gbp)} "
+                     f"vs spot {money(b.spot_weekly_price_gbp)} a week, {share(b.occupancy)} used, {b.start} to {b.end}",
+                     "Meaning": "Block contract against spot purchase", "Source": p.sources.get("block_contract", p.source)})
     if p.benefit_model == "stated":
-        rows.append({"Assumption": "stated savings", "Value": ", ".join(f"£{v:,.0f}" for v in p.stated_savings_gbp),
-                     "Description": "Savings by plan year as stated", "Source": p.sources.get("stated_savings_gbp", p.source)})
+        rows.append({"Parameter": "Stated savings", "Value": ", ".join(money(v) for v in p.stated_savings_gbp),
+                     "Meaning": "Savings by plan year as stated", "Source": p.sources.get("stated_savings_gbp", p.source)})
     fund = p.life_chances_fund
-    rows.append({"Assumption": "Life Chances Fund", "Value": f"£{fund.annual_gbp:,.0f} a year for {fund.years} years; "
-                 f"{fund.share_of_payments:.0%} of payments; cap {money(fund.cap_gbp)}",
-                 "Description": "Top-up of outcome payments (options 2 and 3)", "Source": fund.source or p.source})
-    rows += [{"Assumption": f"distribution: {LABELS.get(name, name)}",
+    rows.append({"Parameter": "Life Chances Fund", "Value": f"{money(fund.annual_gbp)} a year for {fund.years} years; "
+                 f"{share(fund.share_of_payments)} of payments; cap {money(fund.cap_gbp, missing=DOES_NOT_APPLY)}",
+                 "Meaning": "Top-up of outcome payments (options 2 and 3)", "Source": fund.source or p.source})
+    rows += [{"Parameter": f"Distribution: {LABELS.get(name, name)}",
               "Value": f"{d.kind} {d.low:g}" + (f" / {d.mode:g}" if d.mode is not None else "") + f" / {d.high:g}",
-              "Description": "Monte Carlo and tornado range", "Source": p.sources.get("uncertainty", "Council file / national default")}
+              "Meaning": "Monte Carlo and tornado range", "Source": p.sources.get("uncertainty", "Council file / national default")}
              for name, d in p.uncertainty.items()]
-    return pd.DataFrame(rows)
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 10 else f"{value:,.0f}"
-    return str(value)
+    return pd.concat([table, pd.DataFrame(rows, columns=table.columns)], ignore_index=True)
 
 
 def quality_display(result: Result) -> pd.DataFrame | None:
