@@ -105,14 +105,14 @@ Unit = Literal["money", "money a week", "money a year", "share", "count", "date"
 
 def unit_of(name: str, value: Any) -> Unit:
     """The unit of parameter ``name`` from its name and value: money for ``*_gbp`` and
-    ``price_*`` (a week for ``weekly_*``), a date, a share for another number between 0 and 1
+    ``price_*`` (a week for ``weekly_*`` and ``*_per_week``), a date, a share for another number between 0 and 1
     that is not an integer, a count for other numbers (not for a year or a seed), else text."""
     if isinstance(value, dt.date):
         return "date"
     if isinstance(value, int) and not isinstance(value, bool) and (name.endswith("year") or name == "seed"):
         return "text"  # a year or a seed is a name, not a count: 2018, not 2,018
     if name.endswith("_gbp") or name.startswith("price_") or "_gbp_" in name:
-        return "money a week" if name.startswith("weekly_") else "money a year" if name.endswith("a_year") else "money"
+        return "money a week" if name.startswith("weekly_") or name.endswith("per_week") else "money a year" if name.endswith("a_year") else "money"
     if isinstance(value, bool) or not isinstance(value, int | float):
         return "text"
     return "share" if isinstance(value, float) and 0 <= value <= 1 else "count"

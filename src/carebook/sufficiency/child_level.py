@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
+from carebook import formats
 from carebook.charts import PALETTE
 from carebook.council import Council
 from carebook.disclosure import SUPPRESSED, Disclosure, small, suppress_table, suppression_mask
@@ -344,7 +344,7 @@ def suppression_sentence(result: ChildLevelSufficiency, disclosure: Disclosure |
 def _count_text(value: float | None, threshold: int) -> str:
     """A count of children for the narrative: suppressed below the threshold."""
     if value is None or value != value:
-        return "not published"
+        return formats.NOT_PUBLISHED
     return f"fewer than {threshold}" if 0 < value < threshold else f"{value:,.0f}"
 
 
@@ -607,29 +607,11 @@ def forecast_chart(result: ChildLevelSufficiency, disclosure: Disclosure | None 
     return alt.layer(band, line, rules).properties(width=520, height=300)
 
 
-def _parameter_text(value: Any, name: str) -> str:
-    if value is None:
-        return "none (see meaning)"
-    if name.startswith("price_"):
-        return f"£{value:,.0f}"
-    if name == "forecast_band":
-        return f"{value:.0%}"
-    if isinstance(value, date):
-        return f"{value:%-d %B %Y}"
-    return str(value)
-
-
 def parameters_table(params: SufficiencyParams) -> pd.DataFrame:
     """The child-level parameters of the council (all but the share targets): name, value,
-    meaning and source."""
-    fields = {name: field for name, field in type(params).model_fields.items()
-              if not name.startswith("target_") or name == "target_fostering_in_house_by"}
-    return pd.DataFrame({
-        "Parameter": list(fields),
-        "Value": [_parameter_text(getattr(params, name), name) for name in fields],
-        "Meaning": [field.description for field in fields.values()],
-        "Source": [(field.json_schema_extra or {}).get("source", "") for field in fields.values()],
-    })
+    meaning and source (:func:`carebook.formats.parameters_table`)."""
+    return formats.parameters_table(params, (name for name in type(params).model_fields
+                                             if not name.startswith("target_") or name == "target_fostering_in_house_by"))
 
 
 def assumptions_log() -> pd.DataFrame:

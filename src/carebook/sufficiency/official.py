@@ -24,6 +24,7 @@ import pandas as pd
 from carebook import public
 from carebook.council import Council
 from carebook.errors import InputError
+from carebook.formats import parameters_table
 from carebook.sufficiency.params import SufficiencyParams
 
 CLA_FILE = "dfe/cla_number_and_rate_per_10k_children.csv"
@@ -824,15 +825,7 @@ def suppressed_summary(suppressed: pd.DataFrame, year: str) -> pd.DataFrame:
 
 
 def assumptions_table(params: SufficiencyParams) -> pd.DataFrame:
-    """The council's placement targets (shares 0-1): name, value, description and source."""
-    fields = {name: type(params).model_fields[name] for name in (f"target_{key}" for key in TARGETS)}
-    return pd.DataFrame(
-        {
-            "Parameter": list(fields),
-            "Value": [
-                "none" if getattr(params, name) is None else f"{getattr(params, name):.0%}" for name in fields
-            ],
-            "Meaning": [field.description for field in fields.values()],
-            "Source": [(field.json_schema_extra or {}).get("source", "") for field in fields.values()],
-        }
-    )
+    """The council's placement targets (shares 0-1): name, value, meaning and source
+    (:func:`carebook.formats.parameters_table`)."""
+    return parameters_table(params, (f"target_{key}" for key in TARGETS), units=dict.fromkeys(
+        (f"target_{key}" for key in TARGETS), "share"))

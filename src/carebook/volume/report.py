@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from carebook.council import Council
+from carebook.formats import parameters_table
 from carebook.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, hidden_with_total, suppress_counts
 from carebook.ssda903.extract import Extract
 from carebook.text import markdown_literal
@@ -284,27 +285,9 @@ def placement_names(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def assumptions_table(params: VolumeSizingParams) -> pd.DataFrame:
-    """The council's volume sizing parameters: parameter, value, meaning and source."""
-    fields = type(params).model_fields
-
-    def shown(name: str) -> str:
-        value = getattr(params, name)
-        if isinstance(value, list):
-            return ", ".join(value) or "none"
-        if name.endswith("_gbp"):
-            return f"£{value:,.0f} a week"
-        if isinstance(value, float):
-            return f"{value:.0%}"
-        return str(value)
-
-    return pd.DataFrame(
-        {
-            "Parameter": list(fields),
-            "Value": [shown(name) for name in fields],
-            "Meaning": [field.description for field in fields.values()],
-            "Source": [(field.json_schema_extra or {}).get("source", "") for field in fields.values()],
-        }
-    )
+    """The council's volume sizing parameters: parameter, value, meaning and source
+    (:func:`carebook.formats.parameters_table`)."""
+    return parameters_table(params)
 
 
 def published_counts(table: pd.DataFrame, count_column: str = "children", threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:

@@ -119,9 +119,9 @@ def test_every_figure_the_notebook_uses_is_glued(fixture_result):
 
 def test_child_level_parameters_are_listed_with_value_and_source():
     table = child_level.parameters_table(load_council("nottingham").sufficiency).set_index("Parameter")
-    assert table.loc["capacity_in_house_residential_places", "Value"] == "16"
-    assert table.loc["capacity_block_contract_residential_places", "Value"] == "10"
-    assert table.loc["price_external_residential_gbp_per_week", "Value"] == "£3,000"
-    assert table.loc["snapshot_date", "Value"] == "31 March 2015"
+    assert table.loc["Capacity in house residential places", "Value"] == "16"
+    assert table.loc["Capacity block contract residential places", "Value"] == "10"
+    assert table.loc["Price external residential (£ per week)", "Value"] == "£3,000 a week"
+    assert table.loc["Snapshot date", "Value"] == "31 March 2015"
     assert table["Source"].str.len().gt(5).all() and table["Meaning"].str.len().gt(20).all()
-    assert not any(name.startswith("target_") and name != "target_fostering_in_house_by" for name in table.index)
+    assert not any(name.startswith("Target ") and name != "Target fostering in house by" for name in table.index)

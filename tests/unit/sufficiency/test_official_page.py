@@ -116,8 +116,8 @@ def test_suppressed_summary_lists_the_latest_year(nottingham):
 def test_assumptions_table_lists_each_parameter():
     table = official.assumptions_table(SufficiencyParams(target_all_within_20_miles=0.85))
     values = dict(zip(table["Parameter"], table["Value"]))
-    assert values["target_all_within_20_miles"] == "85%"
-    assert values["target_fostering_in_house"] == "none"
+    assert values["Target all within 20 miles"] == "85%"
+    assert values["Target fostering in house"] == "does not apply"
     assert table["Meaning"].str.len().gt(20).all()
 
 
@@ -144,8 +144,8 @@ def test_target_line_only_with_a_target(nottingham):
 def test_assumptions_table_is_the_targets_only():
     table = official.assumptions_table(load_council("nottingham").sufficiency)
     assert list(table["Parameter"]) == [
-        "target_all_within_20_miles", "target_fostering_within_20_miles",
-        "target_residential_within_20_miles", "target_fostering_in_house",
+        "Target all within 20 miles", "Target fostering within 20 miles",
+        "Target residential within 20 miles", "Target fostering in house",
     ]
     assert list(table["Value"]) == ["85%", "90%", "80%", "50%"]
 
