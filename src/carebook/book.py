@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from carebook import charts, provenance, registry, runner
+from carebook import charts, formats, provenance, registry, runner
 from carebook.catalogue import load_sources
 from carebook.errors import InputError
 from carebook.tables import markdown_table
@@ -192,7 +192,7 @@ def councils_page(runs: Sequence[CouncilRun]) -> str:
         if rows.empty:
             continue
         table = rows.pivot_table(index="council", columns="label", values="text", aggfunc="first", sort=False)
-        table = table[list(dict.fromkeys(rows["label"]))].fillna("—").reset_index().rename(columns={"council": "Council"})
+        table = table[list(dict.fromkeys(rows["label"]))].fillna(formats.NOT_PUBLISHED).reset_index().rename(columns={"council": "Council"})
         title = registry.title(notebook)
         lines += [f"## {title}", "", markdown_table(table, caption=f"{title}: key figures by council", name=f"councils-{notebook}",
                                                    markup=frozenset({"Council"})), ""]

@@ -12,6 +12,7 @@ from carebook.flow.model import FlowRates, base_rates, project
 from carebook.flow.params import BaseYearFlows, ChangePhasing, FlowParams
 from carebook.flow.savings import savings_by_year
 from carebook.flow.scenarios import Scenario, scenario_from_params
+from carebook.formats import count, money, share
 
 
 @dataclass(frozen=True)
@@ -71,22 +72,22 @@ def assumptions_table(run: FlowRun, council_file: str | None) -> pd.DataFrame:
         return f"{council_file} (flow_model.{field})" if council_file and field in own else _source(field)
 
     rows = [
-        ("Base-year flows", f"{run.base.year}: {run.base.referrals:,.0f} referrals", run.base.source),
+        ("Base-year flows", f"{run.base.year}: {count(run.base.referrals)} referrals", run.base.source),
         ("Assessments per referral", f"{run.base.assessments / run.base.referrals:.3f}",
          source("assessments_per_referral") if run.official else run.base.source),
-        ("Share of entries into care that follow a plan", f"{run.base.entries_via_plan / run.base.entries_into_care:.0%}",
+        ("Share of entries into care that follow a plan", share(run.base.entries_via_plan / run.base.entries_into_care),
          source("entries_via_plan_share") if run.official else run.base.source),
         ("Weight of a repeat referral's assessment (new = 1)", f"{params.repeat_referral_weight:.2f}", source("repeat_referral_weight")),
-        ("Reduction in the re-referral rate", f"{params.re_referral_reduction:.0%}", source("re_referral_reduction")),
-        ("Reduction in direct entry into care", f"{params.direct_entry_reduction:.0%}", source("direct_entry_reduction")),
-        ("Reduction in plans ending in care", f"{params.plan_to_care_reduction:.0%}", source("plan_to_care_reduction")),
-        ("Phasing (share of full effect by year)", ", ".join(f"{v:.0%}" for v in params.phasing.direct_entry),
+        ("Reduction in the re-referral rate", share(params.re_referral_reduction), source("re_referral_reduction")),
+        ("Reduction in direct entry into care", share(params.direct_entry_reduction), source("direct_entry_reduction")),
+        ("Reduction in plans ending in care", share(params.plan_to_care_reduction), source("plan_to_care_reduction")),
+        ("Phasing (share of full effect by year)", ", ".join(map(share, params.phasing.direct_entry)),
          f"{council_file} (flow_model.phasing)" if council_file and "phasing" in own else _source_phasing()),
-        ("Average cost of a care episode", f"£{run.cost_per_care_episode_gbp:,.0f}", run.cost_source),
-        ("Placement savings ramp", ", ".join(f"{v:.0%}" for v in params.placement_savings_phasing), source("placement_savings_phasing")),
-        ("Staff saving per referral avoided", f"£{params.staff_saving_per_avoided_referral_gbp:,.0f} a year",
+        ("Average cost of a care episode", money(run.cost_per_care_episode_gbp), run.cost_source),
+        ("Placement savings ramp", ", ".join(map(share, params.placement_savings_phasing)), source("placement_savings_phasing")),
+        ("Staff saving per referral avoided", f"{money(params.staff_saving_per_avoided_referral_gbp)} a year",
          source("staff_saving_per_avoided_referral_gbp")),
-        ("Staff savings ramp", ", ".join(f"{v:.0%}" for v in params.staff_savings_phasing), source("staff_savings_phasing")),
+        ("Staff savings ramp", ", ".join(map(share, params.staff_savings_phasing)), source("staff_savings_phasing")),
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=["assumption", "value", "source"])
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from carebook import formats
 from carebook.flow import calibrate, charts
 from carebook.flow.analysis import FlowRun, assumptions_table, run_flow_model
 from carebook.flow.model import projection_display, projection_table, stage_balance
@@ -91,7 +92,7 @@ def glue_numbers(page: Page, flow: FlowRun) -> None:
     page.glue("plan_target", rates.plan_to_care_rate * (1 - params.plan_to_care_reduction), fmt="{:.0%}")
     page.glue("repeat_weight", params.repeat_referral_weight, fmt="{:.2f}")
     page.glue("assessments_per_referral", flow.base.assessments / flow.base.referrals, fmt="{:.3f}")
-    page.glue("cost_per_episode", flow.cost_per_care_episode_gbp, fmt="£{:,.0f}")
+    page.glue("cost_per_episode", flow.cost_per_care_episode_gbp, fmt=formats.money)
     page.glue("conference_change", last["conferences"] - first["conferences"], fmt="{:+,.0f}")
 
 
@@ -163,10 +164,10 @@ def show_funding_request(page: Page, flow: FlowRun) -> None:
         return
     table = funding_request_table(request).rename_axis("Line item")
     page.table(table, caption=f"Funding request to the {request.funder}, £ thousands", index=True,
-               formats={c: "{:,.0f}" for c in table.columns})
+               formats=dict.fromkeys(table.columns, formats.amount))
     summary = variance_summary(request).rename_axis("Change")
     page.table(summary, caption="Variances to the previous proposal, £ thousands", index=True,
-               formats={c: "{:,.0f}" for c in summary.columns})
+               formats=dict.fromkeys(summary.columns, formats.amount))
 
 
 def show_assumptions(page: Page, flow: FlowRun) -> None:

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from carebook.formats import DOES_NOT_APPLY, NOT_PUBLISHED
 from carebook.sufficiency import official
 from carebook.sufficiency.official import OfficialSufficiency, figures
 
@@ -98,14 +99,16 @@ def scope_note(result: OfficialSufficiency) -> str:
 
 
 def targets_for_display(targets: pd.DataFrame) -> pd.DataFrame:
-    """The targets table with reader-facing column names (shares 0-1)."""
-    met = targets["meets_target"].map({True: "yes", False: "no"}).astype(object).where(targets["meets_target"].notna(), "—")
+    """The targets table with reader-facing column names (shares 0-1); whether a target is met
+    :data:`~carebook.formats.DOES_NOT_APPLY` without a target."""
+    unknown = targets["target_share"].isna().map({True: DOES_NOT_APPLY, False: NOT_PUBLISHED})
+    met = targets["meets_target"].map({True: "yes", False: "no"}).astype(object).where(targets["meets_target"].notna(), unknown)
     return pd.DataFrame(
         {
             "Measure": targets["measure"],
             "Target": targets["target_share"],
             "Council": targets["council_share"],
-            "Council year": targets["council_year"].fillna("—"),
+            "Council year": targets["council_year"].fillna(NOT_PUBLISHED),
             "England": targets["england_share"],
             "England year": targets["england_year"],
             "Target met": met,
