@@ -37,6 +37,8 @@ INTERNAL = ("carebook.notebook", "carebook.provenance")
 SEPARATOR = "; "
 
 _NUMBER = re.compile(r"^(?P<sign>[−\-+]?)(?P<pound>£?)(?P<digits>\d{1,3}(?:,\d{3})*|\d+)(?P<decimals>\.\d+)?(?P<unit>%|m)?$")
+_BRACKETED = re.compile(r"^\((?P<inner>[^()]+)\)$")
+"""A loss written as finance reports write it (:func:`carebook.formats.money`): ``(£1,234)``."""
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,13 @@ class Figure:
 
 def number_in(text: str) -> int | float | None:
     """The number a figure's text states, when the text is one number: ``"1,234"`` -> 1234,
-    ``"85%"`` -> 0.85, ``"£4.21m"`` -> 4210000.0, ``"−£1,234"`` -> -1234.0; ``None`` for
+    ``"85%"`` -> 0.85, ``"£4.21m"`` -> 4210000.0, ``"(£1,234)"`` and ``"−£1,234"`` -> -1234.0; ``None`` for
     words or sentences. A plain whole number stays an ``int`` (a count); money, shares and
     decimals are floats."""
+    bracketed = _BRACKETED.match(text.strip())
+    if bracketed:
+        inner = number_in(bracketed["inner"])
+        return -inner if inner is not None and not bracketed["inner"].startswith(("−", "-", "+")) else None
     found = _NUMBER.match(text.strip())
     if not found:
         return None

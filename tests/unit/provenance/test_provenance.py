@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from carebook import provenance
-from carebook.notebook import Page, gbp
+from carebook.formats import money
+from carebook.notebook import Page
 from carebook.params import load_council
 
 
@@ -38,11 +39,11 @@ def test_a_figure_glued_by_a_package_function_names_it_its_inputs_and_their_sour
 
 def test_one_row_per_figure_in_the_order_glued_a_key_glued_again_replaces_its_row(page, tmp_path):
     page.glue("cla", np.int64(639))
-    page.glue("saving", -1234.4, fmt=gbp)
+    page.glue("saving", -1234.4, fmt=money)
     page.glue("cla", 640)
     frame = provenance.read_figures(tmp_path / "figures_sufficiency.csv")
     assert list(frame.columns) == list(provenance.COLUMNS)
-    assert frame[["key", "value", "text"]].values.tolist() == [["cla", "640", "640"], ["saving", "-1234.4", "−£1,234"]]
+    assert frame[["key", "value", "text"]].values.tolist() == [["cla", "640", "640"], ["saving", "-1234.4", "(£1,234)"]]
     assert frame.loc[0, "function"].startswith(f"{__name__}.test_one_row")
 
 
@@ -72,7 +73,8 @@ def test_an_unknown_parameter_is_an_error_naming_it():
 
 
 @pytest.mark.parametrize(("text", "number"), [
-    ("1,234", 1234), ("85%", 0.85), ("£4.21m", 4_210_000.0), ("−£1,234", -1234.0), ("-£560", -560.0),
+    ("1,234", 1234), ("85%", 0.85), ("£4.21m", 4_210_000.0), ("−£1,234", -1234.0), ("-£560", -560.0), ("(£1,234)", -1234.0), ("(£0.68m)", -680_000.0), ("(12%)", -0.12),
+    ("(−£5)", None), ("(see meaning)", None),
     ("2.5", 2.5), ("2015/16", None), ("higher than", None), ("fewer than 5", None), ("", None),
 ])
 def test_the_number_a_text_states(text, number):
