@@ -24,6 +24,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from carebook.formats import collection_year as _collection_year_name
 from carebook.paths import REFERENCE
 
 PLACEMENT_CODES_CSV = REFERENCE / "placement_codes.csv"
@@ -239,9 +240,8 @@ def year_label(year: int) -> str:
     return f"{year:04d}"
 
 
-def year_name(year: int) -> str:
-    """A collection year as people write it: 2025 -> "2024-25" (1 April 2024 to 31 March 2025)."""
-    return f"{year - 1}-{year % 100:02d}"
+year_name = _collection_year_name
+"""A collection year as people write it: 2025 -> "2024-25" (:func:`carebook.formats.collection_year`)."""
 
 
 def year_span(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
