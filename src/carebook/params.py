@@ -275,11 +275,22 @@ def _reject_booleans_as_numbers(content: dict[str, Any], path: Path) -> None:
                 ) from None
 
 
+def _with_prices(parsed: CouncilFile) -> dict[str, Any]:
+    """The file's sections, each section whose model has ``with_prices`` completed from the
+    council's weekly prices (its ``prices:`` section, else the national catalogue)."""
+    sections = dict(parsed)
+    prices = sections.get("prices")
+    for key, section in sections.items():  # a handful of sections
+        if hasattr(section, "with_prices"):
+            sections[key] = section.with_prices(prices)
+    return sections
+
+
 def _complete(parsed: CouncilFile, slug: str, source: str | None) -> Council:
     authorities = local_authorities().set_index("new_la_code").loc[parsed.members]
     regions = authorities["region_name"].unique()
     return Council(
-        **dict(parsed),
+        **_with_prices(parsed),
         slug=slug,
         old_codes=list(authorities["old_la_code"]),
         region_code=authorities["region_code"].iloc[0] if len(regions) == 1 else "",

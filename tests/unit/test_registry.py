@@ -40,7 +40,7 @@ def test_every_assumptions_file_is_registered_once_and_exists():
 
 def test_the_council_file_sections_are_the_registered_ones_in_book_order():
     schema = params.council_file_model()
-    assert list(schema.model_fields) == ["name", "members", "description", *BOOK_ORDER, "ssda903"]
+    assert list(schema.model_fields) == ["name", "members", "description", *BOOK_ORDER, "ssda903", "prices"]
     rotherham = params.load_council("rotherham")
     assert rotherham.cost_benefit.children_a_year == 12
     assert rotherham.ssda903.seed == 1
@@ -154,7 +154,7 @@ def test_an_unregistered_section_is_an_error_naming_it(toy, monkeypatch):
         params.load_council("rotherham")
     assert str(caught.value).endswith(
         "rotherham.yml: toy: unknown key 'toy'; expected one of: name, members, description, sufficiency, flow_model, "
-        "volume_sizing, cost_benefit, ssda903 (the analyses' sections are those registered in data/reference/analyses.yml)")
+        "volume_sizing, cost_benefit, ssda903, prices (the analyses' sections are those registered in data/reference/analyses.yml)")
 
 
 def test_a_registered_analysis_is_run_and_shown_in_the_book(toy, stub_site, monkeypatch):

@@ -14,15 +14,16 @@ import numpy as np
 from carebook.cost_benefit import block, cohorts, costs, financing, greenbook
 from carebook.cost_benefit.params import CostBenefitParams
 from carebook.cost_benefit.timeline import by_year, year_labels
+from carebook.units import FINANCE_WEEKS_A_YEAR
 
 PRICE_BASE_YEAR = 2024
 UNCERTAIN = ("success_rate", "counterfactual_cost_gbp_a_year", "service_cost_factor", "savings_factor", "investor_return")
 
 
 def base_counterfactual_cost(params: CostBenefitParams) -> float:
-    """Cost of the placement the programme avoids, £ a year (block contracts: the spot price x 52)."""
+    """Cost of the placement the programme avoids, £ a year (block contracts: the spot price x FINANCE_WEEKS_A_YEAR)."""
     if params.benefit_model == "block_contract":
-        return params.block_contract.spot_weekly_price_gbp * 52
+        return params.block_contract.spot_weekly_price_gbp * FINANCE_WEEKS_A_YEAR
     return params.counterfactual_cost_gbp_a_year
 
 
@@ -77,7 +78,7 @@ def benefits(params: CostBenefitParams, success_rate: Any, counterfactual_cost: 
         ratio = _column(np.asarray(counterfactual_cost) / base_counterfactual_cost(params))
         return np.asarray(params.stated_savings_gbp, dtype=float) * ratio
     used = block.open_places_by_month(params) * params.block_contract.occupancy
-    return by_year(used * costs.WEEKS_A_MONTH * _column(np.asarray(counterfactual_cost, dtype=float) / 52))
+    return by_year(used * costs.WEEKS_A_MONTH * _column(np.asarray(counterfactual_cost, dtype=float) / FINANCE_WEEKS_A_YEAR))
 
 
 def outcome_units(params: CostBenefitParams, success_rate: Any, savings: np.ndarray) -> np.ndarray:

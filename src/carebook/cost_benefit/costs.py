@@ -9,14 +9,16 @@ from carebook.cost_benefit.block import open_places_by_month
 from carebook.cost_benefit.outcomes import bonus_costs
 from carebook.cost_benefit.params import CostBenefitParams, CostLine
 from carebook.cost_benefit.timeline import by_year, share_of_months_active, year_labels
+from carebook.units import FINANCE_WEEKS_A_MONTH, MONTHS_A_YEAR
 
-WEEKS_A_MONTH = 52 / 12
+WEEKS_A_MONTH = FINANCE_WEEKS_A_MONTH
+"""Budgets count 52 weeks a year (Rotherham's Appendix 1 is reproduced to the pound this way)."""
 
 
 def line_running_costs(line: CostLine, first_year: int, years: int) -> np.ndarray:
     """Running cost of one line in each financial year, £ (annual cost / 12 for each month it runs)."""
     months = share_of_months_active(first_year, years, line.start, line.end)
-    return by_year(months * line.annual_cost_gbp / 12)
+    return by_year(months * line.annual_cost_gbp / MONTHS_A_YEAR)
 
 
 def line_set_up(line: CostLine, first_year: int, years: int) -> np.ndarray:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from carebook.errors import InputError
+from carebook.prices import PricesParams, weekly_price
 from carebook.validation import describe_validation_error, error_location
 
 SEED_ROTHERHAM = "Rotherham MST-FIT report, Cabinet 6 August 2018, Appendix 1 (seed 000)"
@@ -127,7 +128,9 @@ class BlockContract(Section):
 
     places: float = Field(gt=0, description="Places in the block, children")
     block_weekly_price_gbp: float = Field(ge=0, description="Block price, £ a place a week, paid whether used or not")
-    spot_weekly_price_gbp: float = Field(ge=0, description="Spot price of a comparable placement, £ a week")
+    spot_weekly_price_gbp: float | None = Field(
+        None, ge=0, description="Spot price of a comparable placement, £ a week (default: the council's external "
+        "residential price, carebook.prices)")
     occupancy: float = Field(0.9, ge=0, le=1, description="Share of block places used, 0-1")
     start: dt.date
     end: dt.date
@@ -262,6 +265,16 @@ class CostBenefitParams(Section):
         if self.benefit_model == "block_contract" and self.block_contract is None:
             raise ValueError("expected a block_contract section for benefit_model block_contract")
         return self
+
+    def with_prices(self, prices: PricesParams | None) -> CostBenefitParams:
+        """These parameters with a block contract's spot price taken from the council's
+        external residential price (its ``prices:`` section, else the national catalogue)
+        where the section sets none."""
+        contract = self.block_contract
+        if contract is None or contract.spot_weekly_price_gbp is not None:
+            return self
+        spot = weekly_price(prices, "residential", "external")
+        return self.model_copy(update={"block_contract": contract.model_copy(update={"spot_weekly_price_gbp": spot})})
 
     @property
     def failure_cost(self) -> float:

@@ -60,13 +60,13 @@ from carebook.ssda903 import codes
 from carebook.ssda903.calibration import NATIONAL_STARTS_PER_CHILD, Targets, calibration_targets
 from carebook.ssda903.extract import Extract
 from carebook.ssda903.params import LEGAL_STATUS_CODES, Snapshot
+from carebook.units import DAYS_A_YEAR
 
 GROUPS: tuple[str, ...] = ("fostering", "residential", "semi_independence", "other")
 F, R, S, O = range(4)
 PROVIDERS: tuple[str, ...] = ("in_house", "external")
 LOCATIONS: tuple[str, ...] = ("inside", "outside")
 N_CELLS = 16  # group x provider x location: cell = group * 4 + provider * 2 + location
-DAYS_PER_YEAR = 365.25
 WARM_UP_YEARS = 18
 UNSET = -1
 OPEN_END = np.iinfo("int64").max // 4
@@ -152,14 +152,14 @@ def _entry_ages(rng: np.random.Generator, n: int, shares: np.ndarray) -> np.ndar
     uniform within the band."""
     bands = list(ENTRY_AGE_SHARES)
     pick = rng.choice(len(bands), size=n, p=shares / shares.sum())
-    low = np.array([b[0] for b in bands])[pick] * DAYS_PER_YEAR
-    high = np.array([b[1] for b in bands])[pick] * DAYS_PER_YEAR - 2
+    low = np.array([b[0] for b in bands])[pick] * DAYS_A_YEAR
+    high = np.array([b[1] for b in bands])[pick] * DAYS_A_YEAR - 2
     return (low + rng.random(n) * (high - low)).astype("int64")
 
 
 def _long_factor(ages: np.ndarray, factors: np.ndarray) -> np.ndarray:
     """The factor (one per ENTRY_AGE_SHARES band) of each entry age (days)."""
-    edges = np.array([b[0] for b in ENTRY_AGE_SHARES]) * DAYS_PER_YEAR
+    edges = np.array([b[0] for b in ENTRY_AGE_SHARES]) * DAYS_A_YEAR
     return factors[np.searchsorted(edges, ages, side="right") - 1]
 
 
@@ -175,7 +175,7 @@ def _long_stay_mean(rng: np.random.Generator, days_per_start: float, shares: np.
                     factors: np.ndarray) -> float:
     """Mean long stay (days) so that the average stay, capped at 18, is ``days_per_start``."""
     ages = _entry_ages(rng, 20_000, shares)
-    room = (18 * DAYS_PER_YEAR - ages).astype(float)
+    room = (18 * DAYS_A_YEAR - ages).astype(float)
     candidates = np.linspace(200, 6000, 59)
     base = rng.exponential(1.0, size=20_000)
     short = rng.random(20_000) < SHORT_STAY_SHARE
@@ -201,11 +201,11 @@ def calibrate_entry(age_mix: pd.Series, days_per_start: float, rng: np.random.Ge
     edges = [b[0] for b in ENTRY_AGE_SHARES] + [18]
     for _ in range(rounds if target is not None and not np.isnan(target).any() else 0):
         long_mean = _long_stay_mean(rng, days_per_start, shares, factors)
-        start = rng.random(n) * 18 * DAYS_PER_YEAR
+        start = rng.random(n) * 18 * DAYS_A_YEAR
         age = _entry_ages(rng, n, shares)
-        end = np.minimum(start + _stay_lengths(rng, age, long_mean, factors), start - age + 18 * DAYS_PER_YEAR)
-        census = 18 * DAYS_PER_YEAR
-        open_age = (census - start + age)[(start <= census) & (end > census)] / DAYS_PER_YEAR
+        end = np.minimum(start + _stay_lengths(rng, age, long_mean, factors), start - age + 18 * DAYS_A_YEAR)
+        census = 18 * DAYS_A_YEAR
+        open_age = (census - start + age)[(start <= census) & (end > census)] / DAYS_A_YEAR
         simulated = np.histogram(open_age, bins=edges)[0] / max(len(open_age), 1)
         ratio = np.clip(target / np.maximum(simulated, 1e-6), 0.2, 5.0)
         shares = shares * ratio
@@ -226,8 +226,8 @@ def _periods(targets: Targets, first_year: int, rng: np.random.Generator) -> pd.
     start = year_start[index] + (rng.random(len(year_of)) * year_days[index]).astype("int64")
     published = targets.stock[targets.stock.index >= first_year]
     mean_starts = float(starts[starts.index >= first_year].mean())
-    days_per_start = float(published.mean() / mean_starts * DAYS_PER_YEAR) if mean_starts > 0 else (
-        DAYS_PER_YEAR / NATIONAL_STARTS_PER_CHILD)
+    days_per_start = float(published.mean() / mean_starts * DAYS_A_YEAR) if mean_starts > 0 else (
+        DAYS_A_YEAR / NATIONAL_STARTS_PER_CHILD)
     shares, long_mean, factors = calibrate_entry(targets.age_mix, days_per_start, rng)
     ages = _entry_ages(rng, len(start), shares)
     dob = start - ages
@@ -280,7 +280,7 @@ def match_stock(periods: pd.DataFrame, dates: list[int], totals: list[int], rng:
             candidates = np.flatnonzero(~is_open & (end > previous) & (end <= day) & (start <= day)
                                         & (eighteenth > day + 1))
             pick = rng.choice(candidates, min(total - count, len(candidates)), replace=False)
-            stay = 1 + rng.exponential(DAYS_PER_YEAR, len(pick)).astype("int64")
+            stay = 1 + rng.exponential(DAYS_A_YEAR, len(pick)).astype("int64")
             end[pick] = np.minimum(day + stay, eighteenth[pick])
             missing = total - count - len(pick)
             if missing > 0:
@@ -297,10 +297,10 @@ def match_stock(periods: pd.DataFrame, dates: list[int], totals: list[int], rng:
             if missing > 0:  # a very small council: add periods (a few more starts than published)
                 first = max(previous + 1, day - 364)
                 new_start = first + (rng.random(missing) * (day - first + 1)).astype("int64")
-                age = (rng.random(missing) * 15 * DAYS_PER_YEAR).astype("int64")
+                age = (rng.random(missing) * 15 * DAYS_A_YEAR).astype("int64")
                 new_dob = new_start - age
                 new_18 = _eighteenth(new_dob)
-                new_end = np.minimum(day + 1 + rng.exponential(DAYS_PER_YEAR, missing).astype("int64"), new_18)
+                new_end = np.minimum(day + 1 + rng.exponential(DAYS_A_YEAR, missing).astype("int64"), new_18)
                 start, end = np.r_[start, new_start], np.r_[end, new_end]
                 dob, eighteenth = np.r_[dob, new_dob], np.r_[eighteenth, new_18]
         previous = day
@@ -374,7 +374,7 @@ def _legal_changes(periods: pd.DataFrame, first: np.ndarray, stop: np.ndarray,
     """Legal-status changes (period, decom, ls) following LEGAL_PATH from each
     period's first status, while the period lasts."""
     start = periods["start"].to_numpy()
-    start_age = (start - periods["dob"].to_numpy()) / DAYS_PER_YEAR
+    start_age = (start - periods["dob"].to_numpy()) / DAYS_A_YEAR
     status, since = first.copy(), start.copy()
     changes = []
     for _ in range(4):  # at most four changes along the path, each step over all periods
@@ -403,9 +403,9 @@ def _breaks(periods: pd.DataFrame, horizon: int, rng: np.random.Generator) -> pd
     start = periods["start"].to_numpy()
     stop = np.minimum(periods["end"].to_numpy(), horizon)
     span = np.maximum(stop - start, 0)
-    age = (start - periods["dob"].to_numpy()) / DAYS_PER_YEAR
+    age = (start - periods["dob"].to_numpy()) / DAYS_A_YEAR
     move_rate = np.where(age >= 11, PLACEMENT_MOVES_PER_YEAR[1], PLACEMENT_MOVES_PER_YEAR[0])
-    moves = rng.poisson(move_rate * span / DAYS_PER_YEAR)
+    moves = rng.poisson(move_rate * span / DAYS_A_YEAR)
     owner = np.repeat(np.arange(len(start)), moves)
     day = start[owner] + 1 + (rng.random(len(owner)) * np.maximum(span[owner] - 1, 0)).astype("int64")
     placement = pd.DataFrame({"period": owner, "decom": day, "kind": "P", "ls": None})
@@ -590,10 +590,10 @@ def allocate_snapshot(state: _State, snapshot: Snapshot, inside: tuple[float, fl
 
     open_eps = state.open_on(day)
     spells = state.spell[open_eps]
-    age = (day - state.dob[state.period[open_eps]]) / DAYS_PER_YEAR
+    age = (day - state.dob[state.period[open_eps]]) / DAYS_A_YEAR
     spell_start = np.full(len(state.cell), OPEN_END)
     np.minimum.at(spell_start, state.spell, state.decom)
-    start_age = (spell_start[spells] - state.dob[state.period[open_eps]]) / DAYS_PER_YEAR
+    start_age = (spell_start[spells] - state.dob[state.period[open_eps]]) / DAYS_A_YEAR
     is_locked = state.locked[spells] != UNSET
     available = ~is_locked
     members: list[np.ndarray] = [np.array([], dtype="int64")] * len(rows)
@@ -637,7 +637,7 @@ def _sixteen_to_move(state: _State, rows, open_eps: np.ndarray, locked: np.ndarr
     need = sum(row.count for row in rows if row.group == GROUPS[S])
     if need == 0:
         return np.array([], dtype="int64")
-    age = (day - state.dob[state.period[open_eps]]) / DAYS_PER_YEAR
+    age = (day - state.dob[state.period[open_eps]]) / DAYS_A_YEAR
     moving = np.zeros(len(open_eps), dtype=bool)
     moving[chosen] = True
     held = locked & ~moving & semi[np.maximum(cells, 0)]
@@ -809,7 +809,7 @@ def semi_independence_from_sixteen(state: _State, inside: tuple[float, float], r
     semi_cells = state.cell[state.spell[crossing]]
     later = state.cut(crossing, day[crossing])
     state.cell[later] = semi_cells
-    ages = (birthday[young] - 1 - state.dob[state.period[first[np.searchsorted(spell_ids, young)]]]) / DAYS_PER_YEAR
+    ages = (birthday[young] - 1 - state.dob[state.period[first[np.searchsorted(spell_ids, young)]]]) / DAYS_A_YEAR
     not_semi = np.arange(N_CELLS) // 4 != S
     state.cell[young] = _pick_cells(cell_probabilities(ages, inside), not_semi, rng)
 
@@ -882,7 +882,7 @@ def generate(council: Council | str, start_year: int | None = None, end_year: in
     first_row = pd.Series(np.arange(len(state.spell))).groupby(state.spell).first().reindex(spell_ids).to_numpy()
     spell_start = state.decom[first_row]
     spell_period = state.period[first_row]
-    spell_age = (spell_start - state.dob[spell_period]) / DAYS_PER_YEAR
+    spell_age = (spell_start - state.dob[spell_period]) / DAYS_A_YEAR
     unset = state.cell == UNSET
     state.cell[unset] = _pick_cells(cell_probabilities(spell_age[unset], inside), np.ones(N_CELLS, bool), rng)
     semi_independence_from_sixteen(state, inside, rng)
@@ -890,7 +890,7 @@ def generate(council: Council | str, start_year: int | None = None, end_year: in
     first_row = pd.Series(np.arange(len(state.spell))).groupby(state.spell).first().reindex(spell_ids).to_numpy()
     spell_start = state.decom[first_row]
     spell_period = state.period[first_row]
-    spell_age = (spell_start - state.dob[spell_period]) / DAYS_PER_YEAR
+    spell_age = (spell_start - state.dob[spell_period]) / DAYS_A_YEAR
     group, in_house = state.cell // 4, (state.cell // 2) % 2 == 0
     location = state.cell % 2
     first_spell = state.kind[first_row] == "S"
@@ -1014,9 +1014,9 @@ def _header_identity(state: _State, periods: pd.DataFrame, dob: np.ndarray, last
     first_start = pd.Series(periods["start"].to_numpy()).groupby(periods["child"].to_numpy()).min()
     first_start = first_start.reindex(np.arange(n)).to_numpy()
     girl = state.sex == "2"
-    entry_age = (first_start - dob) / DAYS_PER_YEAR
+    entry_age = (first_start - dob) / DAYS_A_YEAR
     mother = girl & (entry_age >= 14) & (rng.random(n) < 0.05)
-    earliest = dob + int(13 * DAYS_PER_YEAR)
+    earliest = dob + int(13 * DAYS_A_YEAR)
     mc_dob = earliest + (rng.random(n) * np.maximum(first_start - 1 - earliest, 0)).astype("int64")
     return (upn, np.where(mother, "1", np.where(girl, "0", None)).astype(object),
             np.where(mother, mc_dob, OPEN_END))
@@ -1032,7 +1032,7 @@ def _assemble(council: Council, state: _State, periods: pd.DataFrame, place, pro
     last = np.r_[period[1:] != period[:-1], True]
     end_of_period = periods["end"].to_numpy()[period]
     aged_out = last & (end_of_period >= periods["eighteenth"].to_numpy()[period])
-    age_at_dec = (dec_days - state.dob[period]) / DAYS_PER_YEAR
+    age_at_dec = (dec_days - state.dob[period]) / DAYS_A_YEAR
     child_of = periods["child"].to_numpy()
     final_period = periods["start"].groupby(child_of).transform("max").to_numpy() == periods["start"].to_numpy()
     rec = _reasons_ceased(last, aged_out, age_at_dec, rows["place"], _dates(dec_days), final_period[period], rng)
@@ -1043,7 +1043,7 @@ def _assemble(council: Council, state: _State, periods: pd.DataFrame, place, pro
     reason_change = np.where(change_follows,
                              _draw(rng, ["CARPL", "CREQB", "CHILD", "LAREQ", "PLACE", "OTHER", "CLOSE", "STAND"],
                                    [0.4, 0.12, 0.1, 0.15, 0.08, 0.08, 0.05, 0.02], n), None)
-    start_age = (periods["start"] - periods["dob"]).to_numpy() / DAYS_PER_YEAR
+    start_age = (periods["start"] - periods["dob"]).to_numpy() / DAYS_A_YEAR
     cin_young = [0.66, 0.04, 0.04, 0.06, 0.12, 0.01, 0.01, 0.06]
     cin_teen = [0.45, 0.05, 0.03, 0.12, 0.20, 0.10, 0.01, 0.04]
     cin = _choice(rng, list(codes.CIN), np.where(start_age[:, None] >= 11, cin_teen, cin_young))

@@ -23,6 +23,7 @@ from carebook.charts import PALETTE
 from carebook.council import Council
 from carebook.disclosure import SUPPRESSED, Disclosure, small, suppress_table, suppression_mask
 from carebook.errors import InputError
+from carebook.prices import PricesParams, price_source, weekly_price
 from carebook.ssda903.extract import Extract
 from carebook.sufficiency import distance, forecast, snapshot
 from carebook.sufficiency.params import SufficiencyParams
@@ -148,7 +149,8 @@ def analyse(council: Council, extract: Extract) -> ChildLevelSufficiency:
         forecast_groups=groups,
         forecast_total=forecast.totals(projection, by=None),
         capacity=capacity,
-        gap=forecast.placement_gap(groups, params, capacity, local_shares(params, within_20), rates.start),
+        gap=forecast.placement_gap(groups, params, capacity, local_shares(params, within_20), rates.start,
+                                      prices=council.prices),
         dfe=dfe_figures(council, on.year) if (on.month, on.day) == (3, 31) else {"children": None, "fostering": None},
     )
 
@@ -607,11 +609,32 @@ def forecast_chart(result: ChildLevelSufficiency, disclosure: Disclosure | None 
     return alt.layer(band, line, rules).properties(width=520, height=300)
 
 
-def parameters_table(params: SufficiencyParams) -> pd.DataFrame:
-    """The child-level parameters of the council (all but the share targets): name, value,
-    meaning and source (:func:`carebook.formats.parameters_table`)."""
-    return formats.parameters_table(params, (name for name in type(params).model_fields
+PRICE_ROWS: dict[str, tuple[str, str, str]] = {
+    "price_external_fostering_gbp_per_week": ("fostering", "external", "Weekly price of an external (agency) foster placement (£ a week)."),
+    "price_external_residential_gbp_per_week": ("residential", "external", "Weekly price of an external children's home placement (£ a week)."),
+    "price_external_semi_independence_gbp_per_week": (
+        "semi_independence", "external",
+        "Weekly price of an external semi-independent or supported accommodation placement (£ a week)."),
+    "price_in_house_fostering_gbp_per_week": (
+        "fostering", "in_house", "Weekly cost of an in-house foster placement, carer allowances and support (£ a week)."),
+}
+"""The weekly prices the forecast uses (carebook.prices): row name -> group, provider, meaning."""
+
+
+def parameters_table(params: SufficiencyParams, prices: PricesParams | None = None) -> pd.DataFrame:
+    """The child-level parameters of the council (all but the share targets) and the weekly
+    prices the forecast uses (the council's ``prices:`` section, else the national catalogue):
+    name, value, meaning and source (:func:`carebook.formats.parameters_table`)."""
+    rows = formats.parameters_table(params, (name for name in type(params).model_fields
                                              if not name.startswith("target_") or name == "target_fostering_in_house_by"))
+    priced = pd.DataFrame({
+        "Parameter": [formats.label(name) for name in PRICE_ROWS],
+        "Value": [formats.value_text(weekly_price(prices, g, p), "money a week") for g, p, _ in PRICE_ROWS.values()],
+        "Meaning": [meaning for _, _, meaning in PRICE_ROWS.values()],
+        "Source": [price_source(prices, g, p) for g, p, _ in PRICE_ROWS.values()],
+    })
+    at = rows.index[rows["Parameter"] == formats.label("snapshot_date")][0]
+    return pd.concat([rows.iloc[:at], priced, rows.iloc[at:]], ignore_index=True)
 
 
 def assumptions_log() -> pd.DataFrame:

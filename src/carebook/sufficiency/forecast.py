@@ -33,11 +33,12 @@ import numpy as np
 import pandas as pd
 
 from carebook.errors import InputError
+from carebook.prices import PricesParams, weekly_price
 from carebook.sufficiency.params import SufficiencyParams
 from carebook.sufficiency.snapshot import AGE_BANDS, PLACEMENT_GROUPS, PROVISION_GROUPS, in_care_on, month_ends
+from carebook.units import WEEKS_A_YEAR
 
 LEFT_CARE = "left_care"
-WEEKS_PER_YEAR = 365.25 / 7
 STATES = pd.MultiIndex.from_product([PLACEMENT_GROUPS, AGE_BANDS], names=["placement_group", "age_band"])
 """The projection's states: every placement group × age band (20)."""
 
@@ -243,13 +244,11 @@ def own_capacity(params: SufficiencyParams, in_house_now: pd.Series) -> pd.Serie
     return places.rename("places")
 
 
-def external_prices(params: SufficiencyParams) -> pd.Series:
-    """External weekly price per placement group (£ a week)."""
-    return pd.Series({
-        "fostering": params.price_external_fostering_gbp_per_week,
-        "residential": params.price_external_residential_gbp_per_week,
-        "semi_independence": params.price_external_semi_independence_gbp_per_week,
-    }, dtype="float64", name="gbp_per_week")
+def external_prices(prices: PricesParams | None) -> pd.Series:
+    """External weekly price per placement group (£ a week): the council's ``prices:``
+    section, else the national catalogue (:func:`carebook.prices.weekly_price`)."""
+    return pd.Series({group: weekly_price(prices, group, "external") for group in PROVISION_GROUPS},
+                     dtype="float64", name="gbp_per_week")
 
 
 def in_house_fostering_places(dates: pd.DatetimeIndex, demand: np.ndarray, own_now: float,
@@ -270,13 +269,15 @@ def in_house_fostering_places(dates: pd.DatetimeIndex, demand: np.ndarray, own_n
 
 
 def placement_gap(group_totals: pd.DataFrame, params: SufficiencyParams, capacity: pd.Series,
-                  share_within_20_miles: pd.Series, start: pd.Timestamp) -> pd.DataFrame:
+                  share_within_20_miles: pd.Series, start: pd.Timestamp,
+                  prices: PricesParams | None = None) -> pd.DataFrame:
     """The placements to buy, within 20 miles and in total, and their cost, at each 31 March.
 
     ``group_totals``: :func:`totals` by placement group. ``capacity``: own places
     per group (:func:`own_capacity`). ``share_within_20_miles``: the share of each
     group that should be local (0-1; the council's target, else the measured
-    share). ``start``: the forecast's first day.
+    share). ``start``: the forecast's first day. ``prices``: the council's ``prices:``
+    section (None: the national catalogue).
 
     Two scenarios: ``current`` (own capacity as it is) and ``in_house_target``
     (in-house fostering places grow to the council's target share of projected
@@ -295,8 +296,8 @@ def placement_gap(group_totals: pd.DataFrame, params: SufficiencyParams, capacit
                                       float(capacity.get("fostering", 0.0)), params, pd.Timestamp(start))
     own_target = np.where(fostering, grown, own_now)
     local_share = years["placement_group"].map(share_within_20_miles).astype("float64").to_numpy()
-    price = years["placement_group"].map(external_prices(params)).to_numpy(dtype="float64")
-    own_price = np.where(fostering, params.price_in_house_fostering_gbp_per_week, 0.0)
+    price = years["placement_group"].map(external_prices(prices)).to_numpy(dtype="float64")
+    own_price = np.where(fostering, weekly_price(prices, "fostering", "in_house"), 0.0)
     scenarios = []
     for name, own in (("current", own_now), ("in_house_target", own_target)):
         gap = np.maximum(years["children"].to_numpy() - own, 0)
@@ -308,7 +309,7 @@ def placement_gap(group_totals: pd.DataFrame, params: SufficiencyParams, capacit
             "gap_upper": np.maximum(years["upper"].to_numpy() - own, 0),
             "local_demand": years["children"].to_numpy() * local_share,
             "local_gap": np.maximum(years["children"].to_numpy() * local_share - own, 0),
-            "external_cost_gbp_per_year": gap * price * WEEKS_PER_YEAR,
-            "extra_own_cost_gbp_per_year": (own - own_now) * own_price * WEEKS_PER_YEAR,
+            "external_cost_gbp_per_year": gap * price * WEEKS_A_YEAR,
+            "extra_own_cost_gbp_per_year": (own - own_now) * own_price * WEEKS_A_YEAR,
         }))
     return pd.concat(scenarios, ignore_index=True)

@@ -55,7 +55,7 @@ class SufficiencyParams(BaseModel):
         json_schema_extra={"source": "Council's sufficiency strategy; no national target"},
     )
 
-    # --- child-level (903) analysis: the fostering target's date, capacity, prices, forecast ---
+    # --- child-level (903) analysis: the fostering target's date, capacity, forecast (prices: carebook.prices) ---
     target_fostering_in_house_by: date | None = Field(
         None,
         description=(
@@ -104,33 +104,6 @@ class SufficiencyParams(BaseModel):
         ge=0,
         description="Residential places secured by block contract with external providers (children).",
         json_schema_extra={"source": "Council's contracts; none by default"},
-    )
-    price_external_fostering_gbp_per_week: float = Field(
-        600.0,
-        ge=0,
-        description="Weekly price of an external (agency) foster placement (£ a week).",
-        json_schema_extra={"source": "DfE written answer 49075 (2016): foster care about £600 per child per "
-                                     "week on average; replace with the council's contract prices"},
-    )
-    price_external_residential_gbp_per_week: float = Field(
-        3000.0,
-        ge=0,
-        description="Weekly price of an external children's home placement (£ a week).",
-        json_schema_extra={"source": "DfE written answer 49075 (2016), from PSSRU unit costs: about £3,000 "
-                                     "per resident week in a children's home"},
-    )
-    price_external_semi_independence_gbp_per_week: float = Field(
-        1000.0,
-        ge=0,
-        description="Weekly price of an external semi-independent or supported accommodation placement (£ a week).",
-        json_schema_extra={"source": "No national figure; a placeholder to replace with the council's prices"},
-    )
-    price_in_house_fostering_gbp_per_week: float = Field(
-        400.0,
-        ge=0,
-        description="Weekly cost of an in-house foster placement, carer allowances and support (£ a week).",
-        json_schema_extra={"source": "No national figure; a placeholder below the external price, to replace "
-                                     "with the council's own cost"},
     )
     snapshot_date: date | None = Field(
         None,

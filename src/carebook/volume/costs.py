@@ -19,8 +19,10 @@ import pandas as pd
 
 from carebook import public
 from carebook.council import Council
+from carebook.prices import Group, PricesParams, price_source, weekly_price
 from carebook.volume.care_days import placement_days
 from carebook.volume.params import PLACEMENT_GROUP_NAMES, VolumeSizingParams
+from carebook.units import DAYS_A_YEAR
 
 GROUPS = ["F", "A", "R", "I", "U"]
 RO3_FILE = "derived/ro3_{year}_children_looked_after_expenditure_by_la_gbp_thousands.csv"
@@ -80,6 +82,16 @@ def official_spend(council: Council, year: str) -> pd.Series:
     return spend.dropna().rename("spend_gbp")
 
 
+#: The group of the catalogue of placement prices (carebook.prices) of each placement group.
+PRICE_GROUP: dict[str, Group] = {"F": "fostering", "A": "adoption", "R": "residential", "I": "other", "U": "unknown"}
+
+
+def weekly_costs_gbp(prices: PricesParams | None = None) -> dict[str, float]:
+    """Weekly cost (£ a week) of each placement group F/A/R/I/U over all providers: the
+    council's ``prices:`` section, else the national catalogue."""
+    return {sf_group: weekly_price(prices, group, "all") for sf_group, group in PRICE_GROUP.items()}
+
+
 #: An official weekly cost is used only within this multiple of the group's parameter
 #: (national figure); outside it the spend line evidently books the placements elsewhere
 #: (e.g. a council recording residential spend under "other") and the parameter is kept.
@@ -91,27 +103,24 @@ def unit_costs(
     spend: pd.Series | None = None,
     days: pd.Series | None = None,
     year: str | None = None,
+    prices: PricesParams | None = None,
 ) -> pd.DataFrame:
     """Weekly cost (£ a week) of each placement group F/A/R/I/U.
 
     With ``params.unit_cost_basis == "official_spend"``, a group with spend (£, indexed
     by group) and placement days (days, indexed by group) in ``year`` costs
     spend / days x 7 when that is within ``PLAUSIBLE_RANGE`` times the parameter;
-    other groups take the weekly cost parameters. Returns columns
+    other groups take the weekly cost of the group over all providers from ``prices`` (the
+    council's ``prices:`` section, else the national catalogue). Returns columns
     sf_group, placement_group, weekly_cost_gbp, spend_gbp, placement_days, basis, source.
     """
-    fields = {
-        "F": "weekly_cost_fostering_gbp", "A": "weekly_cost_adoption_gbp", "R": "weekly_cost_residential_gbp",
-        "I": "weekly_cost_other_gbp", "U": "weekly_cost_unknown_gbp",
-    }  # fmt: skip
-    schema = type(params).model_fields
     table = pd.DataFrame({"sf_group": GROUPS})
     table["placement_group"] = table["sf_group"].map(PLACEMENT_GROUP_NAMES)
     spend = (spend if spend is not None else pd.Series(dtype=float)).reindex(GROUPS)
     days = (days if days is not None else pd.Series(dtype=float)).reindex(GROUPS)
     table["spend_gbp"] = spend.to_numpy(dtype=float)
     table["placement_days"] = days.to_numpy(dtype=float)
-    parameter = table["sf_group"].map(params.weekly_costs_gbp())
+    parameter = table["sf_group"].map(weekly_costs_gbp(prices))
     official = table["spend_gbp"] / table["placement_days"] * 7
     available = (
         (params.unit_cost_basis == "official_spend")
@@ -128,8 +137,7 @@ def unit_costs(
         ~(available & ~plausible), implausible
     )
     parameter_source = table["sf_group"].map(
-        lambda group: schema[fields[group]].json_schema_extra["source"]  # type: ignore[index]
-    )
+        {sf_group: price_source(prices, group, "all") for sf_group, group in PRICE_GROUP.items()})
     official_source = f"Council spend {year} (Section 251 / RO3 line of the group) / days in those placements in the 903 data x 7"
     table["source"] = parameter_source.where(~use_official, official_source)
     return table[["sf_group", "placement_group", "weekly_cost_gbp", "spend_gbp", "placement_days", "basis", "source"]]
@@ -158,7 +166,7 @@ def children_looked_after(council: Council, year: str) -> float:
 def child_years_in_care(intervals: pd.DataFrame, year: str) -> float:
     """Days in care of all children in a financial year / 365.25 (child-years)."""
     start, end = financial_year_span(year)
-    return float(placement_days(intervals, start, end).sum()) / 365.25
+    return float(placement_days(intervals, start, end).sum()) / DAYS_A_YEAR
 
 
 def council_unit_costs(
@@ -175,10 +183,10 @@ def council_unit_costs(
     and a sentence for the page saying which basis was used."""
     params = council.volume_sizing
     if params.unit_cost_basis == "parameters":
-        return unit_costs(params), None, "Weekly costs are the parameters (the council file sets unit_cost_basis: parameters)."
+        return unit_costs(params, prices=council.prices), None, "Weekly costs are the parameters (the council file sets unit_cost_basis: parameters)."
     year = latest_spend_year(observed_from, observed_to)
     if year is None:
-        return unit_costs(params), None, (
+        return unit_costs(params, prices=council.prices), None, (
             "Weekly costs are the national parameters: the 903 data cover no financial year with "
             f"published spend by placement line ({', '.join(SPEND_YEARS)})."
         )
@@ -186,14 +194,14 @@ def council_unit_costs(
     in_data = child_years_in_care(intervals, year)
     ratio = in_data / published if published > 0 else float("nan")
     if pd.notna(ratio) and not SCALE_RANGE[0] <= ratio <= SCALE_RANGE[1]:
-        return unit_costs(params), None, (
+        return unit_costs(params, prices=council.prices), None, (
             f"Weekly costs are the national parameters: in {year} the 903 data hold {in_data:,.0f} child-years "
             f"in care against {published:,.0f} children looked after published for the council, so the "
             "council's spend cannot be divided by the data's placement days."
         )
     start, end = financial_year_span(year)
     spend = official_spend(council, year)
-    table = unit_costs(params, spend, placement_days(intervals, start, end), year)
+    table = unit_costs(params, spend, placement_days(intervals, start, end), year, prices=council.prices)
     return table, year, (
         f"Weekly costs use the council's {year} spend divided by the placement days in the 903 data where "
         "both exist, and the national parameters for the other groups."

@@ -21,8 +21,8 @@ import pandas as pd
 from carebook.volume.care_days import ONE_DAY, add_years, care_days_in_windows, care_intervals
 from carebook.volume.funnel import care_entries
 from carebook.volume.params import VolumeSizingParams
+from carebook.units import DAYS_A_YEAR
 
-DAYS_A_YEAR = 365.25
 
 
 def journey_cohort(

@@ -108,39 +108,9 @@ class VolumeSizingParams(BaseModel):
         "official_spend",
         description="Weekly costs from the council's official spend divided by placement days in the "
         "extract where both exist ('official_spend', the seed's 903 x 251 mapping), else the weekly "
-        "cost parameters below; 'parameters' uses the parameters only",
+        "costs of the catalogue of placement prices (provider 'all', carebook.prices); 'parameters' uses those only",
         json_schema_extra={"source": SEED + ", unit costing methodology"},
     )  # fmt: skip
-    weekly_cost_fostering_gbp: float = Field(
-        756.0, ge=0,
-        description="Weekly cost (£ a week) of a foster placement (group F)",
-        json_schema_extra={"source": RO3_NATIONAL.format(line="fostering services", placements="foster placements (54,820)")},
-    )  # fmt: skip
-    weekly_cost_adoption_gbp: float = Field(
-        756.0, ge=0,
-        description="Weekly cost (£ a week) of a placement for adoption (group A), taken as the fostering cost",
-        json_schema_extra={"source": "Assumed equal to the fostering weekly cost (no national unit cost of adoption placements)"},
-    )  # fmt: skip
-    weekly_cost_residential_gbp: float = Field(
-        7628.0, ge=0,
-        description="Weekly cost (£ a week) of a residential placement (group R: secure and children's homes, residential schools)",
-        json_schema_extra={"source": RO3_NATIONAL.format(
-            line="residential care", placements="secure homes and children's homes and residential schools (9,580)")},
-    )  # fmt: skip
-    weekly_cost_other_gbp: float = Field(
-        1500.0, ge=0,
-        description="Weekly cost (£ a week) of other placements (group I: independent living, residential "
-        "employment, health settings, family centres, custody, other)",
-        json_schema_extra={"source": "carebook planning assumption (no national unit cost; RO3 'other' "
-                           "spend includes non-placement services): replace with the council's commissioning rates"},
-    )  # fmt: skip
-    weekly_cost_unknown_gbp: float = Field(
-        0.0, ge=0,
-        description="Weekly cost (£ a week) of placements of unknown cost (group U: placed with parents, "
-        "missing, temporary moves)",
-        json_schema_extra={"source": SEED + " (appendix: no Section 251 line for P1 and T0-T4); no placement fee assumed"},
-    )  # fmt: skip
-
     @model_validator(mode="after")
     def _age_range_in_order(self) -> VolumeSizingParams:
         if self.age_min > self.age_max:
@@ -150,13 +120,3 @@ class VolumeSizingParams(BaseModel):
                 f"expected age_max ({self.age_max}) below the care leaving age ({self.care_leaving_age})"
             )
         return self
-
-    def weekly_costs_gbp(self) -> dict[str, float]:
-        """Weekly cost parameters (£ a week) by placement group F/A/R/I/U."""
-        return {
-            "F": self.weekly_cost_fostering_gbp,
-            "A": self.weekly_cost_adoption_gbp,
-            "R": self.weekly_cost_residential_gbp,
-            "I": self.weekly_cost_other_gbp,
-            "U": self.weekly_cost_unknown_gbp,
-        }

@@ -118,7 +118,7 @@ def test_every_figure_the_notebook_uses_is_glued(fixture_result):
 
 
 def test_child_level_parameters_are_listed_with_value_and_source():
-    table = child_level.parameters_table(load_council("nottingham").sufficiency).set_index("Parameter")
+    table = child_level.parameters_table(load_council("nottingham").sufficiency, load_council("nottingham").prices).set_index("Parameter")
     assert table.loc["Capacity in house residential places", "Value"] == "16"
     assert table.loc["Capacity block contract residential places", "Value"] == "10"
     assert table.loc["Price external residential (£ per week)", "Value"] == "£3,000 a week"

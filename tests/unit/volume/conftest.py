@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from carebook.prices import Price, PricesParams
 from carebook.volume.params import VolumeSizingParams
 from volume_cases import EPISODES, HEADER
 
@@ -25,10 +26,11 @@ def episodes() -> pd.DataFrame:
 @pytest.fixture
 def params() -> VolumeSizingParams:
     """Defaults with round weekly costs: £100 a day fostering, £1,000 residential, £200 other."""
-    return VolumeSizingParams(
-        weekly_cost_fostering_gbp=700,
-        weekly_cost_adoption_gbp=700,
-        weekly_cost_residential_gbp=7000,
-        weekly_cost_other_gbp=1400,
-        weekly_cost_unknown_gbp=0,
-    )
+    return VolumeSizingParams()
+
+
+@pytest.fixture
+def prices() -> PricesParams:
+    """Round weekly costs over all providers: £100 a day fostering, £1,000 residential, £200 other."""
+    weekly = {"fostering": 700, "adoption": 700, "residential": 7000, "other": 1400, "unknown": 0}
+    return PricesParams(**{group: {"all": Price(weekly_gbp=value)} for group, value in weekly.items()})

@@ -16,26 +16,27 @@ from carebook.volume.costs import (
     official_spend,
     spend_per_child_check,
     unit_costs,
+    weekly_costs_gbp,
 )
-from carebook.volume.params import VolumeSizingParams
 from volume_cases import OBSERVED_TO
 
 
-def test_unit_costs_from_spend_and_days(params):
+def test_unit_costs_from_spend_and_days(params, prices):
     """Residential £365,000 over 365 days = £7,000 a week; fostering £0 spend keeps the parameter."""
     spend = pd.Series({"R": 365_000.0, "F": 0.0, "total": 1e6})
     days = pd.Series({"R": 365, "F": 100, "I": 0})
-    table = unit_costs(params, spend, days, "2024-25").set_index("sf_group")
+    table = unit_costs(params, spend, days, "2024-25", prices=prices).set_index("sf_group")
     assert table.loc["R", "weekly_cost_gbp"] == pytest.approx(7_000, abs=1e-9)
     assert table.loc["R", "basis"] == "official spend / placement days"
     assert table.loc["F", "weekly_cost_gbp"] == 700
     assert table.loc["F", "basis"] == "parameter"
-    implausible = unit_costs(params, pd.Series({"R": 36_500.0}), pd.Series({"R": 365}), "2024-25").set_index("sf_group")
+    implausible = unit_costs(params, pd.Series({"R": 36_500.0}), pd.Series({"R": 365}), "2024-25", prices=prices).set_index("sf_group")
     assert implausible.loc["R", "weekly_cost_gbp"] == 7000  # £700 a week is under a third of £7,000
     assert implausible.loc["R", "basis"] == (
         "parameter (official spend / placement days gave £700 a week, outside a third to three times the national figure)"
     )
-    only_parameters = unit_costs(params.model_copy(update={"unit_cost_basis": "parameters"}), spend, days, "2024-25")
+    only_parameters = unit_costs(params.model_copy(update={"unit_cost_basis": "parameters"}), spend, days, "2024-25",
+                                 prices=prices)
     assert only_parameters.set_index("sf_group").loc["R", "weekly_cost_gbp"] == 7000
 
 
@@ -61,9 +62,9 @@ def test_default_weekly_costs_follow_from_their_sources():
     national = cla[(cla["geographic_level"] == "National") & (cla["time_period"] == "2025") & (cla["cla_group"] == "Placement")]
     children = national.set_index("characteristic")["number"]
     residential = children["Secure homes and children's homes"] + children["Residential schools"]
-    defaults = VolumeSizingParams()
-    assert round(float(england[column.format("residential care")]) * 1000 / (residential * 365) * 7) == defaults.weekly_cost_residential_gbp
-    assert round(float(england[column.format("fostering services")]) * 1000 / (children["Foster placements"] * 365) * 7) == defaults.weekly_cost_fostering_gbp
+    defaults = weekly_costs_gbp()
+    assert round(float(england[column.format("residential care")]) * 1000 / (residential * 365) * 7) == defaults["R"]
+    assert round(float(england[column.format("fostering services")]) * 1000 / (children["Foster placements"] * 365) * 7) == defaults["F"]
 
 
 def test_official_spend_lines_of_a_council():
@@ -120,4 +121,4 @@ def test_council_unit_costs_use_spend_only_at_the_council_scale():
     assert costs.loc["I", "basis"] == "parameter"  # no spend line used for other placements
     table, year, basis = council_unit_costs(council, whole_year_in_care(10, 0), start, end)
     assert year is None and "10 child-years" in basis
-    assert table.set_index("sf_group").loc["R", "weekly_cost_gbp"] == council.volume_sizing.weekly_cost_residential_gbp
+    assert table.set_index("sf_group").loc["R", "weekly_cost_gbp"] == weekly_costs_gbp(council.prices)["R"] == 7628

@@ -111,11 +111,11 @@ def test_placement_mix(care):
     assert mix.loc[(13, "R"), "children"] == 1
 
 
-def test_journey_cost(care, params):
+def test_journey_cost(care, params, prices):
     """£100 a day fostering, £1,000 residential, £200 other, £0 unknown.
     Year 1: A 92x100 + 273x1000; D 183x1000; F 122x100; G 29x200 -> £483,200 / 4.
     Year 2: D 181x100 over 3 children."""
-    cost = journey_cost(care, unit_costs(params), observation_years=5).set_index(["journeys", "journey_year"])
+    cost = journey_cost(care, unit_costs(params, prices=prices), observation_years=5).set_index(["journeys", "journey_year"])
     assert cost.loc["all", "mean_cost_gbp"].tolist() == pytest.approx([120_800, 18_100 / 3, 0, 0], abs=1e-6)
     assert cost.loc[("all", 4), "cumulative_cost_gbp"] == pytest.approx(120_800 + 18_100 / 3, abs=1e-6)
     assert cost.loc[("complete", 2), "cumulative_cost_gbp"] == pytest.approx(201_100, abs=1e-6)
