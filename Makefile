@@ -9,6 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # DfE's validation rules need pandas<2: their own environment, run by carebook as a separate process.
 DFE_VENV := .venv-dfe
+export CAREBOOK_DFE_PYTHON ?= $(abspath $(DFE_VENV))/bin/python
 JOBS ?= 2
 DEBIAN_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
 	tex-gyre texlive-xetex fonts-freefont-otf chromium poppler-utils
