@@ -62,7 +62,7 @@ as is any other bracketed marker such as ``[note 4]``."""
 LOCAL_AUTHORITY = "Local authority"
 FIXTURE_MARKER = "FIXTURE"
 """A file of this name marks a data folder as a test fixture of a few councils' rows."""
-COMPLETENESS_CHECKS = {"same_rows_each_period": False, "min_local_authorities": None, "every_council": None}
+COMPLETENESS_CHECKS: dict[str, bool | None] = {"same_rows_each_period": False, "min_local_authorities": None, "every_council": None}
 """The checks a fixture folder is read without: those that need every council's rows."""
 TIME_PERIOD = "time_period"
 
