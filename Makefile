@@ -1,6 +1,7 @@
 # carebook: `make book` builds the book for the default councils; `make test` runs the tests.
 # Both set up everything they need on a fresh Debian machine (as root): Debian packages
 # for the PDF and browser tests, a virtual environment and the pinned Python packages.
+# `make test-fast` runs the unit tier alone, on the committed slice of the official statistics.
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -8,6 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # DfE's validation rules need pandas<2: their own environment, run by carebook as a separate process.
 DFE_VENV := .venv-dfe
+export CAREBOOK_DFE_PYTHON ?= $(abspath $(DFE_VENV))/bin/python
 JOBS ?= 2
 DEBIAN_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
 	tex-gyre texlive-xetex fonts-freefont-otf chromium poppler-utils
@@ -50,8 +52,14 @@ book: setup  ## run the default councils, build the HTML site and one PDF per co
 	status=0; $(BIN)/carebook run --all --jobs $(JOBS) || status=$$?; \
 	$(BIN)/carebook build && $(BIN)/carebook pdf --jobs $(JOBS) && exit $$status
 
-test: setup  ## run the test suite (unit, notebooks, end to end)
-	$(BIN)/pytest
+# The tiers: tests/unit reads the fixture tests/fixtures/public (no external folder);
+# tests/national (marked public_data) reads the full official statistics; the notebooks
+# (nbval, each on its default council) and tests/integration (end to end) read them too.
+test: setup  ## run every test: unit (on the fixture), national, notebooks, end to end
+	$(BIN)/pytest --nbval-lax --nbval-current-env
+
+test-fast: $(VENV)/.installed $(DFE_VENV)/.installed  ## the unit tests alone, on the committed fixture, no external folder (under a minute)
+	env -u CAREBOOK_PUBLIC_DATA $(BIN)/pytest tests/unit -q -n $(JOBS)
 
 all-england: setup  ## the sufficiency analysis for every English council, and the HTML site
 	$(BIN)/python benchmarks/all_england.py --jobs $(JOBS)
@@ -62,4 +70,4 @@ benchmark: setup  ## time the models and the batch (figures printed, nothing ass
 clean:  ## remove everything generated (executed notebooks, builds)
 	rm -rf _build book/councils book/_generated book/_static/vega-bundle.js
 
-.PHONY: help setup system book test all-england benchmark clean
+.PHONY: help setup system book test test-fast all-england benchmark clean

@@ -1,17 +1,22 @@
-"""Shared test set-up: the official statistics folder, as the Makefile sets it."""
+"""Shared test set-up: the official statistics folders (``public_folders``), the tiers."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_PUBLIC = ROOT.parent / "shared" / "data" / "public"
+import public_folders  # noqa: F401  (points CAREBOOK_PUBLIC_DATA at ../shared/data/public when unset)
 
-if "CAREBOOK_PUBLIC_DATA" not in os.environ and SHARED_PUBLIC.is_dir():
-    os.environ["CAREBOOK_PUBLIC_DATA"] = str(SHARED_PUBLIC)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/national needs the full published files: marked ``public_data``."""
+    national = ROOT / "tests" / "national"
+    for item in items:
+        if national in item.path.parents:
+            item.add_marker(pytest.mark.public_data)
 
 
 @pytest.fixture

@@ -18,6 +18,10 @@ Every file is checked once, here, before any analysis sees it, so that a damaged
   two rows share the key columns, counts are 0 or more, every time period from the first to
   the last is present, each period has the same number of rows (or at least so many local
   authorities), and every council of the registry has a row.
+
+A folder holding a file named ``FIXTURE`` is a test fixture: a slice of the published files
+with the rows of a few councils (``tests/fixtures/public``). It is read with every check above
+except the three that ask for the whole country (``COMPLETENESS_CHECKS``).
 """
 
 from __future__ import annotations
@@ -53,6 +57,10 @@ SUPPRESSION_CODES: dict[str, str] = {
 """DfE's codes; the GSS style writes them in brackets (``[x]``, ``[c]``), also read as codes,
 as is any other bracketed marker such as ``[note 4]``."""
 LOCAL_AUTHORITY = "Local authority"
+FIXTURE_MARKER = "FIXTURE"
+"""A file of this name marks a data folder as a test fixture of a few councils' rows."""
+COMPLETENESS_CHECKS: dict[str, bool | None] = {"same_rows_each_period": False, "min_local_authorities": None, "every_council": None}
+"""The checks a fixture folder is read without: those that need every council's rows."""
 
 
 def data_dir() -> Path:
@@ -77,15 +85,29 @@ def catalogued_checks() -> dict[str, TableChecks]:
     return {source.path: source.checks or TableChecks() for source in load_sources()}
 
 
+def is_fixture(folder: Path) -> bool:
+    """Whether ``folder`` is a test fixture (it holds a ``FIXTURE`` file): a slice of the
+    published files read without the completeness checks."""
+    return (folder / FIXTURE_MARKER).is_file()
+
+
+def checks_for(folder: Path, relpath: str) -> TableChecks | None:
+    """The declared checks of a catalogued file, without ``COMPLETENESS_CHECKS`` in a fixture folder."""
+    checks = catalogued_checks().get(relpath)
+    if checks is not None and is_fixture(folder):
+        return checks.model_copy(update=COMPLETENESS_CHECKS)
+    return checks
+
+
 @functools.cache
-def _read_cached(relpath: str, numeric: tuple[str, ...]) -> pd.DataFrame:
-    path = data_dir() / relpath
+def _read_cached(folder: Path, relpath: str, numeric: tuple[str, ...]) -> pd.DataFrame:
+    path = folder / relpath
     if not path.is_file():
         raise InputError(
             f"an official statistics file is missing (run 'carebook fetch' or point CAREBOOK_PUBLIC_DATA at a folder that has it)",
             file=str(path),
         )
-    checks = catalogued_checks().get(relpath)
+    checks = checks_for(folder, relpath)
     text = csv_text(path.read_bytes(), relpath)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
@@ -294,9 +316,9 @@ def read(relpath: str, numeric: Iterable[str] = ()) -> pd.DataFrame:
 
     Every column is text except ``numeric`` ones, which become float64 with suppressed
     cells as NaN (listed in ``df.attrs["suppressed"]``). Old LA codes are mapped so that
-    ``new_la_code`` is the current code. Reads are cached within a process.
+    ``new_la_code`` is the current code. Reads are cached within a process, by folder.
     """
-    frame = _read_cached(relpath, tuple(numeric))
+    frame = _read_cached(data_dir(), relpath, tuple(numeric))
     result = frame.copy()
     result.attrs = dict(frame.attrs)
     return result

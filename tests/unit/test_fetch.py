@@ -204,6 +204,15 @@ def test_main_fetch_prints_lines_and_returns_1_on_failure(tmp_path, mirror, cata
 # The project's own catalogue -------------------------------------------------------------
 
 RAW_URL = re.compile(r"^https://raw\.githubusercontent\.com/[\w.-]+/[\w.-]+/[0-9a-f]{40}/\S+$")
+#: The published files whose address follows the repository's layout but was not seen there.
+UNCONFIRMED_URLS = {
+    "dfe/cla_number_and_rate_per_10k_children.csv",
+    "dfe/LTLA-UTLA_Apr23_Lookup_England-Wales.csv",
+    "dfe-sfr/post_2017_updated24_cla_number_and_rate_per_10k_children.csv",
+    "dfe-sfr/post_2017_updated25_cla_time_series_1994_2024.csv",
+    "dfe-sfr/post_2017_updated25_national_cla_on_31_march_by_placement_distance_and_placement_locality.csv",
+    "dfe-sfr/post_2017_updated25_national_cla_on_31_march_by_placement_provider_placement_type_and_locality.csv",
+}
 
 
 def test_catalogue_documents_every_file_with_a_pinned_source():
@@ -216,7 +225,7 @@ def test_catalogue_documents_every_file_with_a_pinned_source():
             assert source.how_made, source.path
         else:
             assert RAW_URL.match(source.url or ""), source.path
-            assert source.url_checked is not None, source.path
+            assert source.url_checked is (source.path not in UNCONFIRMED_URLS), source.path
         assert source.size_bytes and source.sha256, source.path
     by_path = {s.path: s for s in sources}
     stpr = by_path["greenbook/stpr_schedule.csv"]

@@ -109,7 +109,8 @@ def test_full_postcodes_count_from_their_own_grid_reference():
     miles = geo.miles_between(["S60 1AA", "s601aa", "S60 1AA", "S60 1CC"], ["S70 1AA", "S70 1", "S60 1", "S70 1AA"])
     assert miles[0] == pytest.approx(by_hand)
     assert miles[1] == pytest.approx(geo.miles_between(["S60 1AA"], ["S70 1"])[0])  # a sector: its centroid
-    assert 0 < miles[2] < 2  # a postcode and its own sector's centre
+    centre = s_file[s_file.index.str.startswith("S60 1")][["oseast1m", "osnrth1m"]].mean()  # the sector's centroid
+    assert miles[2] == pytest.approx(np.hypot(home["oseast1m"] - centre["oseast1m"], home["osnrth1m"] - centre["osnrth1m"]) / 1609.344)
     assert np.isnan(miles[3])  # no inward code ends in C: not a postcode, never cut to its sector
     assert geo.local_authority(["S60 1AA", "S60 1CC", "NG7 1"]).tolist() == ["E08000018", pd.NA, "E06000018"]
 

@@ -9,6 +9,7 @@ import pytest
 from carebook import public
 from carebook.errors import InputError
 from carebook.params import load_council
+from public_folders import FIXTURE_PUBLIC
 
 TABLE = "dfe/cla_number_and_rate_per_10k_children.csv"
 NUMERIC = ["children_count", "rate_per_10000"]
@@ -99,3 +100,43 @@ def test_registry_has_every_english_council():
     registry = public.local_authorities()
     assert len(registry) == 153  # 152 until Cumbria split in two (April 2023)
     assert registry["new_la_code"].is_unique
+
+
+SN_MODEL = "dfe/sn_model_2025_wide.csv"
+
+
+def _neighbour_rows(folder, *extra: str):
+    """The fixture's statistical neighbour model (eleven councils) written into ``folder``,
+    with ``extra`` lines appended."""
+    text = (FIXTURE_PUBLIC / SN_MODEL).read_text(encoding="utf-8-sig")
+    return write(folder, SN_MODEL, text + "".join(extra))
+
+
+def test_a_fixture_folder_is_read_without_the_completeness_checks(public_dir):
+    """A slice of eleven councils: refused in a published folder (every council is expected),
+    read in a folder marked FIXTURE."""
+    _neighbour_rows(public_dir)
+    with pytest.raises(InputError, match=r"expected a row for every English council .* and 137 more"):
+        public.read(SN_MODEL)
+    (public_dir / public.FIXTURE_MARKER).write_text("a slice\n", encoding="utf-8")
+    assert public.is_fixture(public_dir)
+    assert len(public.read(SN_MODEL)) == 11
+
+
+def test_a_fixture_folder_keeps_the_format_checks(public_dir):
+    (public_dir / public.FIXTURE_MARKER).write_text("a slice\n", encoding="utf-8")
+    first = (FIXTURE_PUBLIC / SN_MODEL).read_text(encoding="utf-8-sig").splitlines(keepends=True)[1]
+    _neighbour_rows(public_dir, first)
+    with pytest.raises(InputError, match=r"line 13: line 2 and 13 both hold old_la_code='825' \(the same row twice\)"):
+        public.read(SN_MODEL)
+
+
+def test_checks_relaxed_in_a_fixture_are_only_the_completeness_checks(public_dir):
+    (public_dir / public.FIXTURE_MARKER).write_text("a slice\n", encoding="utf-8")
+    published = public.catalogued_checks()[TABLE]
+    relaxed = public.checks_for(public_dir, TABLE)
+    assert published.same_rows_each_period and not relaxed.same_rows_each_period
+    assert relaxed.model_dump(exclude={"same_rows_each_period", "min_local_authorities", "every_council"}) == \
+        published.model_dump(exclude={"same_rows_each_period", "min_local_authorities", "every_council"})
+    assert public.checks_for(public_dir, "dfe/sn_model_2025_wide.csv").every_council is None
+    assert public.catalogued_checks()["dfe/sn_model_2025_wide.csv"].every_council.column == "old_la_code"

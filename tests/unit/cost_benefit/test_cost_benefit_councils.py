@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from carebook.cost_benefit import appraisal, illustrative, uncertainty
@@ -16,8 +14,19 @@ def test_council_appraisal(slug, section):
     params = section(slug)
     assert not params.illustrative
     headlines = appraisal.headlines(params)
-    assert math.isfinite(headlines["npv_gbp_2024_prices"])
-    assert math.isfinite(headlines["net_saving_gbp"])
+    scenario = appraisal.run(params)
+    assert headlines["gross_savings_gbp"] == pytest.approx(scenario.savings.sum())
+    assert headlines["gross_cost_gbp"] == pytest.approx(scenario.costs.sum())
+    assert headlines["net_saving_gbp"] == pytest.approx(headlines["gross_savings_gbp"] - headlines["gross_cost_gbp"])
+    assert headlines["npv_gbp_2024_prices"] == pytest.approx(appraisal.npv(params))
+
+
+def test_triborough_headlines_are_the_bids_figures(section):
+    headlines = appraisal.headlines(section("triborough"))
+    # savings £680k + £1.6m + £2.73m + £4.2m x 2 = £13.41m; costs £1.418m + £3.54m = £4.958m
+    assert headlines["gross_savings_gbp"] == pytest.approx(13_410_000)
+    assert headlines["gross_cost_gbp"] == pytest.approx(4_958_000)
+    assert headlines["net_saving_gbp"] == pytest.approx(8_452_000)
 
 
 def test_triborough_uses_the_bids_stated_figures(section):

@@ -1,8 +1,6 @@
-"""Tornado and Monte Carlo: reproducible under a seed, vectorised and fast."""
+"""Tornado and Monte Carlo: reproducible under a seed (their speed: benchmarks/)."""
 
 from __future__ import annotations
-
-import time
 
 import numpy as np
 import pandas as pd
@@ -24,8 +22,11 @@ def test_monte_carlo_draws_and_summary(rotherham):
     assert len(simulated) == 10_000
     summary = uncertainty.summary(simulated)
     assert summary["net_saving_p10_gbp"] < summary["net_saving_p50_gbp"] < summary["net_saving_p90_gbp"]
-    assert 0 <= summary["probability_of_saving"] <= 1
-    assert simulated["success_rate"].between(0, 1).all()
+    # every draw saves: the lowest success rate drawn (0.40, the triangular's low end) is well
+    # above the break-even rate of about 0.18
+    assert summary["probability_of_saving"] == (simulated["net_saving_gbp"] > 0).mean() == 1.0
+    low, high = rotherham.uncertainty["success_rate"].low, rotherham.uncertainty["success_rate"].high
+    assert (low, high) == (0.4, 0.85) and simulated["success_rate"].between(low, high).all()
 
 
 def test_monte_carlo_matches_the_scalar_model(rotherham):
@@ -36,13 +37,6 @@ def test_monte_carlo_matches_the_scalar_model(rotherham):
         values = {name: getattr(row, name) for name in rotherham.uncertainty}
         scenario = appraisal.run(rotherham, **values)
         assert (scenario.savings - scenario.costs).sum() == pytest.approx(row.net_saving_gbp)
-
-
-def test_ten_thousand_draws_well_under_a_second(rotherham):
-    uncertainty.monte_carlo(rotherham)
-    start = time.perf_counter()
-    uncertainty.monte_carlo(rotherham)
-    assert time.perf_counter() - start < 0.5
 
 
 def test_normal_distribution_percentiles():

@@ -73,7 +73,9 @@ def test_diverted_children_go_to_conference_not_out_of_the_system(triborough):
     projection = triborough[3]
     # 2015/16: referrals unchanged, so the extra conferences are exactly the children diverted
     assert projection.loc["2015/16", "conferences"] - 415 == pytest.approx(projection.loc["2015/16", "diverted_to_conference"])
-    assert projection.loc["2015/16", "diverted_to_conference"] > 0
+    # direct entries fall by 10%, half of it in the first year: 168 x 0.10 x 0.5 = 8.4 children
+    assert projection.loc["2015/16", "diverted_to_conference"] == pytest.approx(168 * 0.10 * 0.5)
+    assert projection.loc["2015/16", "direct_entries"] == pytest.approx(168 - 8.4)
 
 
 def test_a_lower_re_referral_rate_never_raises_referrals(triborough):

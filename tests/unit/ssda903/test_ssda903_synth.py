@@ -135,7 +135,10 @@ def test_deterministic_under_a_seed():
     assert (first.start, first.end) == (pd.Timestamp("2019-04-01"), pd.Timestamp("2022-03-31"))
 
 
-def test_load_for_council_uses_the_synthetic_extract_unless_one_is_configured(tmp_path):
+def test_load_for_council_uses_the_synthetic_extract_unless_one_is_configured(tmp_path, monkeypatch):
+    # DfE's rules on an own extract are tested in test_dfe_rules and test_validate_report; here
+    # their isolated environment is absent, so reading the extract back takes a second, not twenty
+    monkeypatch.setenv("CAREBOOK_DFE_PYTHON", str(tmp_path / "no-dfe-environment" / "python"))
     council = load_council("buckinghamshire")
     small = council.model_copy(update={"ssda903": Ssda903Params(synth_start_year=2023, synth_end_year=2025)})
     synthetic = load_for_council(small)
@@ -144,6 +147,7 @@ def test_load_for_council_uses_the_synthetic_extract_unless_one_is_configured(tm
     own = council.model_copy(update={"ssda903": Ssda903Params(path=str(tmp_path))})
     mine = load_for_council(own)
     assert not mine.is_synthetic and "own SSDA903 extract" in mine.source
+    assert mine.dfe_note.startswith("DfE's validation rules could not be run: DfE's validation rules need their own environment")
     pd.testing.assert_frame_equal(mine.episodes, synthetic.episodes)
 
 

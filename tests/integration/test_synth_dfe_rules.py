@@ -1,7 +1,10 @@
 """The synthetic extract passes DfE's own SSDA903 validation rules (data-to-insight's
 csc-validator-be-903, run in the isolated environment) in the last three collection
 years with no error, apart from the listed validator exceptions, whose counts are
-exactly the rows the validator gets wrong."""
+exactly the rows the validator gets wrong.
+
+End to end (``slow``): the validator runs on three whole collection years of two councils,
+about twenty seconds each, so ``make test`` runs it and ``make test-fast`` does not."""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from carebook import geo
 from carebook.params import load_council
 from carebook.ssda903.dfe_rules import dfe_rules_by_year
 from carebook.ssda903.synth import generate, write_extract
+
+pytestmark = pytest.mark.slow
 
 YEARS = (2023, 2024, 2025)
 #: Authorities in the postcode directory that the validator's April 2021 table lacks (rule 169).
