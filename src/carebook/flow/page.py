@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from carebook import formats
+from carebook.provenance import parameter
 from carebook.flow import calibrate, charts
 from carebook.flow.analysis import FlowRun, assumptions_table, run_flow_model
 from carebook.flow.model import projection_display, projection_table, stage_balance
@@ -113,12 +114,14 @@ def show_source(page: Page, flow: FlowRun) -> None:
     if flow.official is None:
         page.notice(f"Base-year flows from {flow.base.source}.", kind="note")
         return
+    _, assessments_source = parameter(page.council, "flow_model.assessments_per_referral")
+    _, via_plan_source = parameter(page.council, "flow_model.entries_via_plan_share")
     page.notice(
         f"Base-year flows from {page.council.name}'s own official statistics ({flow.base.year}). "
         f"Assessment counts are not in these tables: assessments are taken as "
-        f"{flow.params.assessments_per_referral:.3f} per referral (the Tri-borough bid's 3,700 per 4,200 "
-        f"referrals), and {flow.params.entries_via_plan_share:.0%} of children entering care are taken to "
-        f"have had a child protection plan (the bid's 112 of 280).",
+        f"{flow.params.assessments_per_referral:.3f} per referral ({assessments_source}), and "
+        f"{formats.share(flow.params.entries_via_plan_share)} of children entering care are taken to have had a "
+        f"child protection plan ({via_plan_source}).",
         kind="important",
     )
     evidence = flow.official.evidence.assign(year=flow.base.year)[["label", "year", "children", "file", "column"]]
