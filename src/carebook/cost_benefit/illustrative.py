@@ -1,7 +1,8 @@
 """An illustrative appraisal for a council with no programme of its own.
 
 The national default programme (MST-FIT with the design of Rotherham's 2018 plan, its
-costs brought to 2024 prices with the GDP deflator) is set against the council's own
+service cost lines read from data/councils/rotherham.yml and brought to 2024 prices with
+the GDP deflator) is set against the council's own
 residential placement cost from official statistics: MHCLG RO3 2024-25 spending on
 residential care for looked-after children divided by the children in residential
 settings at 31 March 2025 (DfE).
@@ -23,6 +24,7 @@ RO3_RESIDENTIAL = "Children's social care - Children Looked After of which resid
 CLA_FILE = "derived/la_cla_on_31_march_by_characteristics_2021_2025_from_dfe_rds.csv"
 RESIDENTIAL_PLACEMENTS = ("Secure homes and children's homes", "Other residential settings", "Residential schools")
 SHIFT_YEARS = 8  # the 2018/19 plan moved to start in 2026/27
+PROGRAMME_COUNCIL = "rotherham"  # the council file whose service cost lines the illustration uses
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,22 @@ def residential_cost(codes: list[str], name: str) -> ResidentialCost:
                            f"England (the figure for {name} is suppressed or missing): RO3 2024-25 / DfE CLA at 31 March 2025")
 
 
+def programme_lines() -> tuple[list[CostLine], str]:
+    """The illustrative programme's service cost lines (£ at their own plan's prices) and
+    their source: Rotherham's MST-FIT plan as its council file states it."""
+    from carebook.params import load_council
+
+    council = load_council(PROGRAMME_COUNCIL)
+    section = council.cost_benefit
+    return section.cost_lines, f"{council.source_file}: {section.sources.get('cost_lines', section.source)}"
+
+
 def illustrative_params(codes: list[str], name: str) -> CostBenefitParams:
-    """The national default programme, in 2024 prices, against the council's own residential cost."""
+    """The national default programme (Rotherham's service cost lines from its council file),
+    in 2024 prices, against the council's own residential cost."""
     cost = residential_cost(codes, name)
     defaults = CostBenefitParams()
+    programme, programme_source = programme_lines()
     uplift = float(greenbook.to_real(np.array(1.0), defaults.price_year, 2024, greenbook.gdp_deflator()))
 
     def later(day: dt.date) -> dt.date:
@@ -73,14 +87,14 @@ def illustrative_params(codes: list[str], name: str) -> CostBenefitParams:
 
     lines = [CostLine(label=line.label, annual_cost_gbp=round(line.annual_cost_gbp * uplift), start=later(line.start),
                       end=later(line.end), set_up_gbp=round(line.set_up_gbp * uplift),
-                      bond_financed_in_hybrid=line.bond_financed_in_hybrid) for line in defaults.cost_lines]
+                      bond_financed_in_hybrid=line.bond_financed_in_hybrid) for line in programme]
     unit = round(cost.cost_per_child_gbp)
     return defaults.model_copy(update={
         "programme": "MST-FIT reunification (illustrative)",
         "illustrative": True,
         "source": f"National default programme (Rotherham MST-FIT design, seed 000, costs at 2024 prices); {cost.source}",
         "sources": {"counterfactual_cost_gbp_a_year": cost.source, "baseline_placement_budget_gbp_a_year": cost.source,
-                    "cost_lines": "Rotherham Appendix 1 (seed 000) x GDP deflator 2024/2018"},
+                    "cost_lines": f"{programme_source}; x GDP deflator 2024/2018"},
         "first_financial_year": defaults.first_financial_year + SHIFT_YEARS,
         "price_year": 2024,
         "intake_start": later(defaults.intake_start),
@@ -90,5 +104,5 @@ def illustrative_params(codes: list[str], name: str) -> CostBenefitParams:
         "cost_lines": lines,
         "life_chances_fund": LifeChancesFund(source="No Life Chances Fund grant assumed in the illustration"),
         "uncertainty": defaults.uncertainty | {
-            "counterfactual_cost_gbp_a_year": Distribution(kind="triangular", low=0.8 * unit, mode=unit, high=1.2 * unit)},
+            "counterfactual_cost_gbp_a_year": Distribution(kind="triangular", low=0.8, mode=1, high=1.2, relative=True)},
     })

@@ -1,17 +1,18 @@
 """Typed parameters of the cost_benefit analysis, read from a council file's section.
 
 Money is in £ at the prices of ``price_year`` unless a field says otherwise; rates are
-0-1; dates are ISO dates. Defaults describe the national illustrative programme: an
-MST-FIT reunification service with the design and costs of Rotherham's 2018 business
-case (seed 000), used when a council has no programme of its own.
+0-1; dates are ISO dates. The default programme has no service cost lines: a council's
+file states its own, and the illustrative appraisal (``illustrative``) reads Rotherham's
+from data/councils/rotherham.yml.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from fractions import Fraction
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from carebook.errors import InputError
 from carebook.prices import PricesParams, weekly_price
@@ -54,31 +55,54 @@ class CostLine(Section):
         return self
 
 
-def _rotherham_lines() -> list[CostLine]:
-    start, end, year_end = dt.date(2019, 1, 1), dt.date(2023, 12, 31), dt.date(2024, 3, 31)
-    return [
-        CostLine(label="Residential (ITM)", annual_cost_gbp=570_000, start=start, end=end, set_up_gbp=35_625,
-                 bond_financed_in_hybrid=True),
-        CostLine(label="MST-FIT service", annual_cost_gbp=400_000, start=start, end=end, set_up_gbp=25_000),
-        CostLine(label="Other programme costs", annual_cost_gbp=150_000, start=start, end=year_end, set_up_gbp=5_500),
-    ]
+def _exact(value: float | str) -> Fraction:
+    """A number or a fraction written as text ("17/15", "0.9") as an exact fraction."""
+    try:
+        return Fraction(value)
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"expected a number or a fraction such as 17/15, got {value!r}") from None
+
+
+def _checked(value: float | str) -> float | str:
+    _exact(value)
+    return value
+
+
+Number = Annotated[float | str, AfterValidator(_checked)]
+"""A number, or (for a factor) an exact fraction written as text, e.g. "17/15"."""
 
 
 class Distribution(Section):
-    """A probability distribution for one uncertain parameter (Monte Carlo and tornado)."""
+    """A probability distribution for one uncertain parameter (Monte Carlo and tornado).
+
+    With ``relative: true`` low, mode and high are factors of the parameter's base value
+    (exact fractions such as "17/15" allowed), so the range moves with the parameter.
+    """
 
     kind: Literal["triangular", "uniform", "normal"] = Field(description="Shape of the distribution")
-    low: float = Field(description="Lowest value (normal: 10th percentile)")
-    high: float = Field(description="Highest value (normal: 90th percentile)")
-    mode: float | None = Field(None, description="Most likely value (triangular only)")
+    low: Number = Field(description="Lowest value (normal: 10th percentile)")
+    high: Number = Field(description="Highest value (normal: 90th percentile)")
+    mode: Number | None = Field(None, description="Most likely value (triangular only)")
+    relative: bool = Field(False, description="True when low, mode and high are factors of the base value")
 
     @model_validator(mode="after")
     def _ordered(self) -> Distribution:
-        if self.high < self.low:
+        low, high = _exact(self.low), _exact(self.high)
+        if high < low:
             raise ValueError(f"expected high ({self.high}) at least low ({self.low})")
-        if self.kind == "triangular" and (self.mode is None or not self.low <= self.mode <= self.high):
+        if self.kind == "triangular" and (self.mode is None or not low <= _exact(self.mode) <= high):
             raise ValueError("expected a triangular distribution with low <= mode <= high")
         return self
+
+    def at(self, base: float) -> Distribution:
+        """The distribution in the parameter's own units: factors times ``base`` (exactly, then
+        rounded once to a float) when relative, else the values as written."""
+        scale = Fraction(base) if self.relative else Fraction(1)
+
+        def value(x: float | str | None) -> float | None:
+            return None if x is None else float(scale * _exact(x))
+
+        return Distribution(kind=self.kind, low=value(self.low), mode=value(self.mode), high=value(self.high))
 
 
 class LifeChancesFund(Section):
@@ -209,7 +233,9 @@ class CostBenefitParams(Section):
         22_975_000, ge=0, description="Original placement budget forecast the savings come out of, £ a year",
         json_schema_extra=_source(SEED_ROTHERHAM + " (out of authority placements, 2018/19 forecast)"),
     )
-    cost_lines: list[CostLine] = Field(default_factory=_rotherham_lines, description="Service cost lines")
+    cost_lines: list[CostLine] = Field(
+        default_factory=list, description="Service cost lines (none unless the council file states its programme's)"
+    )
 
     # --- stated and block-contract models --------------------------------------------------
     stated_savings_gbp: list[float] = Field(default_factory=list, description="Savings by plan year, £ (stated model)")

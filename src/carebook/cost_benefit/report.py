@@ -213,7 +213,7 @@ def assumptions_display(result: Result) -> pd.DataFrame:
     rows += [{"Parameter": f"Distribution: {LABELS.get(name, name)}",
               "Value": f"{d.kind} {d.low:g}" + (f" / {d.mode:g}" if d.mode is not None else "") + f" / {d.high:g}",
               "Meaning": "Monte Carlo and tornado range", "Source": p.sources.get("uncertainty", "Council file / national default")}
-             for name, d in p.uncertainty.items()]
+             for name, d in uncertainty.distributions(p).items()]
     return pd.concat([table, pd.DataFrame(rows, columns=table.columns)], ignore_index=True)
 
 

@@ -28,11 +28,18 @@ def sample(distribution: Distribution, draws: int, rng: np.random.Generator) -> 
                      where="cost_benefit.uncertainty")
 
 
+def distributions(params: CostBenefitParams) -> dict[str, Distribution]:
+    """Each uncertain parameter's distribution in the parameter's own units: a relative
+    range (factors) times the parameter's base value (``appraisal.base_values``)."""
+    base = appraisal.base_values(params)
+    return {name: distribution.at(base[name]) for name, distribution in params.uncertainty.items()}
+
+
 def draws(params: CostBenefitParams) -> dict[str, np.ndarray]:
     """Monte Carlo draws of every uncertain parameter the council gives a distribution for (seeded)."""
     rng = np.random.default_rng(params.seed)
     out = {}
-    for name, distribution in params.uncertainty.items():
+    for name, distribution in distributions(params).items():
         if params.benefit_model != "cohort" and name == "success_rate":
             continue
         low, high = LIMITS.get(name, (0.0, np.inf))
@@ -81,7 +88,7 @@ def tornado(params: CostBenefitParams) -> pd.DataFrame:
     """
     base = float(appraisal.npv(params))
     rows = []
-    for name, distribution in params.uncertainty.items():
+    for name, distribution in distributions(params).items():
         if params.benefit_model != "cohort" and name == "success_rate":
             continue
         low, high = range_of(distribution)
