@@ -267,7 +267,8 @@ class CostBenefitParams(Section):
     uncertainty: dict[UncertainName, Distribution] = Field(
         default={
             "success_rate": Distribution(kind="triangular", low=0.4, mode=0.7, high=0.85),
-            "counterfactual_cost_gbp_a_year": Distribution(kind="triangular", low=150_000, mode=175_000, high=220_000),
+            # factors of the base value: £150,000 / £175,000 / £220,000 around £175,000
+            "counterfactual_cost_gbp_a_year": Distribution(kind="triangular", low="6/7", mode=1, high="44/35", relative=True),
             "service_cost_factor": Distribution(kind="triangular", low=0.95, mode=1.0, high=1.25),
             "savings_factor": Distribution(kind="triangular", low=0.8, mode=1.0, high=1.05),
             "investor_return": Distribution(kind="uniform", low=0.0, high=0.10),
