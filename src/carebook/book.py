@@ -20,6 +20,7 @@ import yaml
 
 from carebook import charts, formats, provenance, registry, runner
 from carebook.catalogue import load_sources
+from carebook.defaults import assumption_entries
 from carebook.errors import InputError
 from carebook.tables import markdown_table
 from carebook.paths import REFERENCE, ROOT, relative, site
@@ -110,7 +111,7 @@ def assumptions_page() -> str:
         path, title = part.file, part.title
         if not path.is_file():
             raise InputError("an assumptions file named in the analyses registry does not exist", file=relative(path))
-        entries = pd.DataFrame(_yaml_list(path))
+        entries = pd.DataFrame(assumption_entries(path))
         if entries.empty:
             continue
         table = pd.DataFrame({

@@ -24,6 +24,8 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel
 
+from carebook.defaults import default_source
+
 NOT_PUBLISHED = "not published"
 """A value the source does not give: a statistic the DfE did not publish for the council, a
 cell suppressed or missing in a table, a figure that cannot be computed from the data."""
@@ -151,9 +153,9 @@ def label(name: str) -> str:
 
 
 def schema_source(model: type[BaseModel], name: str) -> str:
-    """The source a parameters model cites for field ``name`` (``json_schema_extra["source"]``)."""
-    extra = model.model_fields[name].json_schema_extra
-    return str(extra.get("source", "")) if isinstance(extra, dict) else ""
+    """The source a parameters model cites for the default of field ``name``: its national
+    defaults file, else ``json_schema_extra["source"]`` (:func:`carebook.defaults.default_source`)."""
+    return default_source(model, name)
 
 
 def parameters_table(
@@ -169,7 +171,7 @@ def parameters_table(
 
     ``fields`` chooses and orders the fields (default: all); ``units`` and ``labels`` override
     :func:`unit_of` and :func:`label` for some fields; ``source`` gives a field's source
-    (default: the model's ``json_schema_extra["source"]``).
+    (default: :func:`schema_source`).
     """
     model = type(params)
     names = list(fields) if fields is not None else list(model.model_fields)

@@ -27,6 +27,8 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
+from carebook.defaults import default_source
+
 FIGURES = "figures_{notebook}.csv"
 """Each notebook records its figures in its own file (notebooks run in parallel)."""
 COLUMNS = ("key", "label", "value", "text", "function", "parameters", "data_files", "sources")
@@ -163,8 +165,7 @@ def parameter(council: Any, name: str) -> tuple[Any, str]:
         said = (given.get(top) or getattr(getattr(params, top, None), "source", None) or getattr(params, "source", None)
                 or file_comment(where, section, top))
         return value, f"{where}" + (f": {' '.join(str(said).split())}" if said else "")
-    extra = model.model_fields[top].json_schema_extra
-    default = extra.get("source", "") if isinstance(extra, dict) else ""
+    default = default_source(model, top)
     return value, "national default" + (f": {' '.join(str(default).split())}" if default else "")
 
 

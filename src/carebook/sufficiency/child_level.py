@@ -638,10 +638,10 @@ def parameters_table(params: SufficiencyParams, prices: PricesParams | None = No
 
 
 def assumptions_log() -> pd.DataFrame:
-    """The child-level section's entries of the assumptions log (id, assumption, source, RAG)."""
+    """The child-level section's entries of the assumptions log (id, assumption, source, RAG),
+    their texts stating the national defaults (:func:`carebook.defaults.assumption_entries`)."""
+    from carebook.defaults import assumption_entries  # noqa: PLC0415
     from carebook.paths import REFERENCE  # noqa: PLC0415
 
-    import yaml  # noqa: PLC0415
-
-    entries = yaml.safe_load((REFERENCE / "assumptions" / "sufficiency_903.yml").read_text())
+    entries = assumption_entries(REFERENCE / "assumptions" / "sufficiency_903.yml")
     return pd.DataFrame(entries)[["assumption", "source", "quality", "impact"]].rename(columns=str.capitalize)
