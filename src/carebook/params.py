@@ -233,6 +233,12 @@ def _members(path: Path) -> list[str]:
     return members if isinstance(members, list) else []
 
 
+def council_from_file(path: Path) -> Council:
+    """The council of one council file, wherever it is (e.g. a reference programme in the
+    repository's ``data/councils``, whatever councils folder a run uses)."""
+    return _from_file(path)
+
+
 def _from_file(path: Path) -> Council:
     if not _FILE_SLUG.fullmatch(path.stem):
         raise InputError("expected a file name of lower-case letters, digits, '-' and '_' (it becomes the "

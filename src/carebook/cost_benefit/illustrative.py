@@ -66,10 +66,12 @@ def residential_cost(codes: list[str], name: str) -> ResidentialCost:
 
 def programme_lines() -> tuple[list[CostLine], str]:
     """The illustrative programme's service cost lines (£ at their own plan's prices) and
-    their source: Rotherham's MST-FIT plan as its council file states it."""
-    from carebook.params import load_council
+    their source: Rotherham's MST-FIT plan as the repository's council file states it (read
+    from ``data/councils`` whatever councils folder a run uses)."""
+    from carebook.params import council_from_file
+    from carebook.paths import DATA
 
-    council = load_council(PROGRAMME_COUNCIL)
+    council = council_from_file(DATA / "councils" / f"{PROGRAMME_COUNCIL}.yml")
     section = council.cost_benefit
     return section.cost_lines, f"{council.source_file}: {section.sources.get('cost_lines', section.source)}"
 

@@ -62,3 +62,13 @@ def test_a_factor_is_an_exact_fraction():
     with pytest.raises(InputError, match="fraction such as 17/15") as raised:
         parse_section({"uncertainty": {"savings_factor": {"kind": "uniform", "low": "1/0", "high": 1}}}, file="x.yml")
     assert raised.value.where.startswith("cost_benefit.uncertainty.savings_factor")
+
+
+def test_the_illustrative_programme_does_not_depend_on_the_councils_folder(tmp_path, monkeypatch):
+    """A run whose councils folder holds no Rotherham file still illustrates with its plan."""
+    from carebook.cost_benefit import illustrative
+
+    monkeypatch.setenv("CAREBOOK_COUNCILS_DIR", str(tmp_path))
+    lines, source = illustrative.programme_lines()
+    assert [line.annual_cost_gbp for line in lines] == [570_000, 400_000, 150_000]
+    assert source.startswith("data/councils/rotherham.yml")
