@@ -7,9 +7,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from carebook.council import Council
+from carebook.defaults import default_source
 from carebook.flow.calibrate import OfficialBase, base_from_official, cost_per_care_episode_from_official
 from carebook.flow.model import FlowRates, base_rates, project
-from carebook.flow.params import BaseYearFlows, ChangePhasing, FlowParams
+from carebook.flow.params import BaseYearFlows, FlowParams
 from carebook.flow.savings import savings_by_year
 from carebook.flow.scenarios import Scenario, scenario_from_params
 from carebook.formats import count, money, share
@@ -58,18 +59,15 @@ def run_flow_model(council: Council) -> FlowRun:
     )
 
 
-def _source(field: str) -> str:
-    extra = FlowParams.model_fields[field].json_schema_extra or {}
-    return extra.get("source", "")
-
-
 def assumptions_table(run: FlowRun, council_file: str | None) -> pd.DataFrame:
     """Each assumption with its value and source: assumption, value, source."""
     params = run.params
     own = params.model_fields_set
 
     def source(field: str) -> str:
-        return f"{council_file} (flow_model.{field})" if council_file and field in own else _source(field)
+        if council_file and field in own:
+            return f"{council_file} (flow_model.{field})"
+        return default_source(FlowParams, field)
 
     rows = [
         ("Base-year flows", f"{run.base.year}: {count(run.base.referrals)} referrals", run.base.source),
@@ -82,7 +80,7 @@ def assumptions_table(run: FlowRun, council_file: str | None) -> pd.DataFrame:
         ("Reduction in direct entry into care", share(params.direct_entry_reduction), source("direct_entry_reduction")),
         ("Reduction in plans ending in care", share(params.plan_to_care_reduction), source("plan_to_care_reduction")),
         ("Phasing (share of full effect by year)", ", ".join(map(share, params.phasing.direct_entry)),
-         f"{council_file} (flow_model.phasing)" if council_file and "phasing" in own else _source_phasing()),
+         source("phasing")),
         ("Average cost of a care episode", money(run.cost_per_care_episode_gbp), run.cost_source),
         ("Placement savings ramp", ", ".join(map(share, params.placement_savings_phasing)), source("placement_savings_phasing")),
         ("Staff saving per referral avoided", f"{money(params.staff_saving_per_avoided_referral_gbp)} a year",
@@ -90,7 +88,3 @@ def assumptions_table(run: FlowRun, council_file: str | None) -> pd.DataFrame:
         ("Staff savings ramp", ", ".join(map(share, params.staff_savings_phasing)), source("staff_savings_phasing")),
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=["assumption", "value", "source"])
-
-
-def _source_phasing() -> str:
-    return ChangePhasing.model_fields["direct_entry"].json_schema_extra["source"]

@@ -1,5 +1,8 @@
-"""Typed parameters of the flow model (council section ``flow_model:``), with national
-defaults and their sources.
+"""Typed parameters of the flow model (council section ``flow_model:``).
+
+The national defaults, with their units, sources and evidence ratings, are in
+``data/reference/defaults/flow_model.yml`` (:mod:`carebook.defaults`); these models keep
+types, bounds and meanings.
 
 The model follows children from referral to care (seed 004, the Tri-borough Innovation
 Programme bid, July 2014): referrals (new + repeat), assessments, initial child
@@ -14,11 +17,17 @@ calibrated from the council's own official statistics.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from carebook.defaults import national
+
+#: The file of national defaults (``data/reference/defaults/flow_model.yml``).
+SECTION = "flow_model"
+
 SEED = "Tri-borough Innovation Programme bid, July 2014 (seed 004)"
-SEED_TABLE = SEED + ": calibrated to its projection table 2014/15-2018/19"
 PHASE_FULL_EFFECT = 1.0
 YEAR_LABEL = re.compile(r"^(\d{4})/(\d{2})$")
 
@@ -35,26 +44,29 @@ def check_profile(values: list[float]) -> list[float]:
     return values
 
 
+def phasing_default(change: str) -> Callable[[], list[float]]:
+    """A ``default_factory`` for one change's phasing profile: its part of the national default
+    of ``phasing``."""
+    return lambda: national(SECTION, "phasing")()[change]
+
+
 class ChangePhasing(BaseModel):
     """Share (0-1) of each change's full effect in each year after the base year."""
 
     model_config = ConfigDict(extra="forbid")
 
     re_referral: list[float] = Field(
-        [0.5, 1.0, 1.0, 1.0],
+        default_factory=phasing_default("re_referral"),
         description="Phasing of the lower re-referral rate (cases closed in a year are re-referred "
         "the next year, so referrals move one year later)",
-        json_schema_extra={"source": SEED_TABLE},
     )
     direct_entry: list[float] = Field(
-        [0.5, 1.0, 1.0, 1.0],
+        default_factory=phasing_default("direct_entry"),
         description="Phasing of the lower rate of direct entry into care from assessment",
-        json_schema_extra={"source": SEED_TABLE},
     )
     plan_to_care: list[float] = Field(
-        [0.5, 1.0, 1.0, 1.0],
+        default_factory=phasing_default("plan_to_care"),
         description="Phasing of the lower rate of child protection plans ending in care",
-        json_schema_extra={"source": SEED_TABLE},
     )
 
     @field_validator("re_referral", "direct_entry", "plan_to_care")
@@ -180,70 +192,61 @@ class FlowParams(BaseModel):
     """Parameters with national defaults; a council file overrides them."""
 
     model_config = ConfigDict(extra="forbid")
+    defaults_section: ClassVar[str] = SECTION
 
     base: BaseYearFlows | None = Field(
-        None,
+        default_factory=national(SECTION, "base"),
         description="Base-year volumes; when absent they come from the council's official statistics "
         "(DfE children in need and looked-after children tables, latest year published for every stage)",
-        json_schema_extra={"source": "DfE Children in need (tables C1, C4, D3); DfE Children looked after in England"},
     )
     assessments_per_referral: float = Field(
-        3700 / 4200, ge=0, le=1,
+        default_factory=national(SECTION, "assessments_per_referral"), ge=0, le=1,
         description="Assessments per referral (0-1), used where assessment counts are not published",
-        json_schema_extra={"source": SEED + ": 3,700 assessments for 4,200 referrals"},
     )  # fmt: skip
     entries_via_plan_share: float = Field(
-        112 / 280, ge=0, le=1,
+        default_factory=national(SECTION, "entries_via_plan_share"), ge=0, le=1,
         description="Share (0-1) of entries into care that follow a child protection plan, used where not published",
-        json_schema_extra={"source": SEED + ": 112 of 280 entries into care"},
     )  # fmt: skip
     repeat_referral_weight: float = Field(
-        1.0, ge=0, le=3,
+        default_factory=national(SECTION, "repeat_referral_weight"), ge=0, le=3,
         description="Likelihood that an assessment of a repeat referral leads to a conference or a direct entry "
         "into care, relative to one of a new referral (1 = the same)",
-        json_schema_extra={"source": "No published evidence: 1 treats repeat and new referrals alike"},
     )  # fmt: skip
     re_referral_reduction: float = Field(
-        0.5, ge=0, le=1,
+        default_factory=national(SECTION, "re_referral_reduction"), ge=0, le=1,
         description="Relative reduction (0-1) in the repeat referral rate at full effect (20% to 10% = 0.5)",
-        json_schema_extra={"source": SEED + ", key change 1"},
     )  # fmt: skip
     direct_entry_reduction: float = Field(
-        0.10, ge=0, le=1,
+        default_factory=national(SECTION, "direct_entry_reduction"), ge=0, le=1,
         description="Relative reduction (0-1) in the rate of direct entry into care from assessment at full effect "
         "(4.8% to 4.3% of assessments, 'a 10% reduction')",
-        json_schema_extra={"source": SEED + ", key change 2(i)"},
     )  # fmt: skip
     plan_to_care_reduction: float = Field(
-        0.25, ge=0, le=1,
+        default_factory=national(SECTION, "plan_to_care_reduction"), ge=0, le=1,
         description="Relative reduction (0-1) in the share of child protection plans ending in care at full effect "
         "(32% to 24% = 0.25)",
-        json_schema_extra={"source": SEED + ", key change 2(ii)"},
     )  # fmt: skip
     phasing: ChangePhasing = Field(default_factory=ChangePhasing, description="Phasing of each change by year")
     cost_per_care_episode_gbp: float | None = Field(
-        None, gt=0,
+        default_factory=national(SECTION, "cost_per_care_episode_gbp"), gt=0,
         description="Average cost of a care episode, £ (the placement cost avoided by one fewer entry into care); "
         "when absent: the council's looked-after children spend divided by its children starting to be looked after",
-        json_schema_extra={"source": "MHCLG revenue outturn RO3 2024-25; DfE children looked after 2025"},
     )  # fmt: skip
     placement_savings_phasing: list[float] = Field(
-        [0.25, 0.5, 0.75, 1.0, 1.0],
+        default_factory=national(SECTION, "placement_savings_phasing"),
         description="Share (0-1) of the full recurring placement saving reached in each year after the base year",
-        json_schema_extra={"source": SEED + ": projected recurring cost savings (original proposal)"},
     )
     staff_saving_per_avoided_referral_gbp: float = Field(
-        1_500_000 / 464, ge=0,
+        default_factory=national(SECTION, "staff_saving_per_avoided_referral_gbp"), ge=0,
         description="Staff cost saved a year per referral avoided at full effect, £ a year",
-        json_schema_extra={"source": SEED + ": £1.50m staff saving for 464 fewer referrals"},
     )  # fmt: skip
     staff_savings_phasing: list[float] = Field(
-        [0.0, 0.25 / 1.5, 0.70 / 1.5, 1.0, 1.0],
+        default_factory=national(SECTION, "staff_savings_phasing"),
         description="Share (0-1) of the full recurring staff saving reached in each year after the base year",
-        json_schema_extra={"source": SEED + ": staff cost savings £0.25m, £0.70m, £1.50m"},
     )
     funding_request: FundingRequest | None = Field(
-        None, description="An Innovation Programme style funding request with its line items (optional)"
+        default_factory=national(SECTION, "funding_request"),
+        description="An Innovation Programme style funding request with its line items (optional)",
     )
 
     @field_validator("placement_savings_phasing", "staff_savings_phasing")
