@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from carebook.cost_benefit import greenbook
 from carebook.cost_benefit.params import CostBenefitParams, CostLine, Distribution, LifeChancesFund

@@ -18,6 +18,7 @@ from carebook.ssda903 import codes
 from carebook.ssda903.extract import Extract
 from carebook.ssda903.layout import LAYOUT_NAMES
 from carebook.ssda903.repair import nobody_in_care_reason, quality_summary
+from carebook.text import markdown_literal
 
 if TYPE_CHECKING:  # IPython and myst-nb are loaded by the notebooks alone
     from carebook.notebook import Page
@@ -54,7 +55,7 @@ def data_statement(extract: Extract, detail_label: str | None = None, where: str
     if extract.is_synthetic:
         return Notice(
             f"**Synthetic data.** The council's own SSDA903 extract is not part of this book, so the figures "
-            f"{where} come from a {extract.source}. They show the method and the shape of the "
+            f"{where} come from a {markdown_literal(extract.source)}. They show the method and the shape of the "
             "results; they are not the council's records.", "warning")
     layout = "the " + LAYOUT_NAMES[extract.layout] if extract.layout == "xml" else LAYOUT_NAMES.get(extract.layout, "")
     convention = CONVENTION_WORDS.get(extract.convention, "")

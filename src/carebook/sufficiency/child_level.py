@@ -27,7 +27,6 @@ from carebook.prices import PricesParams, price_source, weekly_price
 from carebook.ssda903.extract import Extract
 from carebook.sufficiency import distance, forecast, snapshot
 from carebook.sufficiency.params import SufficiencyParams
-from carebook.text import markdown_literal
 
 if TYPE_CHECKING:
     from carebook.notebook import Page  # IPython and myst-nb are loaded by the notebooks alone

@@ -13,7 +13,6 @@ from carebook.council import Council
 from carebook.formats import parameters_table
 from carebook.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, hidden_with_total, suppress_counts
 from carebook.ssda903.extract import Extract
-from carebook.text import markdown_literal
 from carebook.volume.care_days import care_intervals
 from carebook.volume.costs import (
     council_unit_costs,
