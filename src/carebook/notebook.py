@@ -24,6 +24,12 @@ from carebook.tables import markdown_table
 from carebook.text import markdown_literal
 
 HEADLINES = "headlines_{notebook}.json"
+SUMMARY = "summary_{notebook}.json"
+"""An analysis's entry in its council's executive summary (:meth:`Page.summary`)."""
+BASES = frozenset({"synthetic", "illustrative", "comparator"})
+"""What a summary's figures may rest on besides the council's own sourced figures:
+a synthetic SSDA903 extract, illustrative (unsourced) parameters, or a comparator's
+published figures where the council's own are not published."""
 """Each notebook records its landing-page figures in its own file (notebooks run in parallel)."""
 
 
@@ -118,6 +124,23 @@ class Page:
         number = None if text == formats.NOT_PUBLISHED else _plain_number(value)
         entries.append({"notebook": self.notebook, "key": key, "label": label, "value": number, "text": text})
         path.write_text(json.dumps(entries, indent=1))
+
+    def summary(self, answer: str, decision: str, certainty: str, basis: Sequence[str] = (),
+                figure: str | None = None) -> None:
+        """Record the analysis's entry in the council's executive summary (landing page and
+        the opening of its PDF), in readers' words (MyST, figures already formatted):
+
+        ``answer``: the answer in one plain sentence with its key figure; ``decision``: the
+        decision it informs; ``certainty``: how sure it is (evidence rating, Monte Carlo
+        range); ``basis``: any of :data:`BASES` the figures rest on (each shown as a badge);
+        ``figure``: the key of the glued headline figure the answer quotes.
+        """
+        unknown = set(basis) - BASES
+        if unknown:
+            raise ValueError(f"unknown summary basis {sorted(unknown)}: expected some of {sorted(BASES)}")
+        entry = {"notebook": self.notebook, "answer": self.literal(answer), "decision": self.literal(decision),
+                 "certainty": self.literal(certainty), "basis": sorted(set(basis)), "figure": figure}
+        (self.results_dir / SUMMARY.format(notebook=self.notebook)).write_text(json.dumps(entry, indent=1))
 
     def figure(self, key: str, chart: Any) -> None:
         """Glue a chart for a ``{glue:figure}`` directive (caption and number in the book)."""

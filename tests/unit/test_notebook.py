@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
+
+import pytest
 
 import pandas as pd
 
@@ -27,3 +30,14 @@ def test_table_formats_and_aligns():
     assert text.splitlines()[:5] == ["```{tabularcolumns} LrrL", "```", "", ":::{table} Children", ":name: t-1"]
     assert "|:---|---:|---:|:---|" in text
     assert "| 2021 | 1,234 | 50\\% | A\\|B |" in text  # cells are shown literally (% starts a MyST comment)
+
+
+def test_summary_entry_is_recorded_for_the_landing_page(tmp_path):
+    from carebook.notebook import Page
+    page = Page("nottingham", tmp_path, notebook="toy")
+    page.summary("It saves **£1,000**.", "Whether to fund it.", "Medium evidence.", basis=["synthetic"], figure="net")
+    entry = json.loads((tmp_path / "summary_toy.json").read_text())
+    assert entry == {"notebook": "toy", "answer": "It saves **£1,000**.", "decision": "Whether to fund it.",
+                     "certainty": "Medium evidence.", "basis": ["synthetic"], "figure": "net"}
+    with pytest.raises(ValueError, match="unknown summary basis"):
+        page.summary("a", "b", "c", basis=["guess"])
