@@ -31,7 +31,7 @@ from carebook.defaults import default_source
 
 FIGURES = "figures_{notebook}.csv"
 """Each notebook records its figures in its own file (notebooks run in parallel)."""
-COLUMNS = ("key", "label", "value", "text", "function", "parameters", "data_files", "sources")
+COLUMNS = ("key", "label", "value", "text", "function", "parameters", "data_files", "sources", "based_on", "documents")
 SSDA903 = "ssda903"
 """The input naming the council's SSDA903 extract (its own or the synthetic one)."""
 INTERNAL = ("carebook.notebook", "carebook.provenance")
@@ -55,6 +55,8 @@ class Figure:
     parameters: str
     data_files: str
     sources: str
+    based_on: str = ""
+    documents: str = ""
 
 
 def number_in(text: str) -> int | float | None:
@@ -142,10 +144,28 @@ def data_file_source(council: Any, name: str) -> str:
     return catalogue().get(name, "not in the catalogue of official statistics")
 
 
-def parameter(council: Any, name: str) -> tuple[Any, str]:
-    """The value of parameter ``section.key`` (``key`` may be dotted into a nested model)
-    for ``council`` and where it comes from: the council file and the source it gives, or the
-    national default and its source. ValueError for a name no section holds."""
+@dataclass(frozen=True)
+class Input:
+    """One parameter a figure used: its value, its description (the model's), and where it
+    comes from: the council file (``given_in``) and the source that file cites, or the
+    national default's source."""
+
+    value: Any
+    description: str
+    given_in: str | None
+    source: str
+
+    @property
+    def where(self) -> str:
+        """Where the value comes from, for the analysts' record: the council file or the
+        national default, then the source cited."""
+        origin = self.given_in if self.given_in else "national default"
+        return origin + (f": {self.source}" if self.source else "")
+
+
+def parameter_input(council: Any, name: str) -> Input:
+    """Parameter ``section.key`` (``key`` may be dotted into a nested model) of ``council``:
+    its value, description and source. ValueError for a name no section holds."""
     section, _, path = name.partition(".")
     if not path or section not in _section_models():
         raise ValueError(f"expected an input 'section.key' of a council file section, got {name!r}")
@@ -159,14 +179,21 @@ def parameter(council: Any, name: str) -> tuple[Any, str]:
     value: Any = params
     for part in path.split("."):
         value = getattr(value, part, None)
+    description = " ".join((model.model_fields[top].description or top.replace("_", " ")).split())
     if given_in_file and top in params.model_fields_set:
         given = getattr(params, "sources", {}) or {}
         where = council.source_file or "the council file"
         said = (given.get(top) or getattr(getattr(params, top, None), "source", None) or getattr(params, "source", None)
                 or file_comment(where, section, top))
-        return value, f"{where}" + (f": {' '.join(str(said).split())}" if said else "")
+        return Input(value, description, str(where), " ".join(str(said).split()) if said else "")
     default = default_source(model, top)
-    return value, "national default" + (f": {' '.join(str(default).split())}" if default else "")
+    return Input(value, description, None, " ".join(str(default).split()) if default else "")
+
+
+def parameter(council: Any, name: str) -> tuple[Any, str]:
+    """The value of parameter ``section.key`` and where it comes from (:func:`parameter_input`)."""
+    found = parameter_input(council, name)
+    return found.value, found.where
 
 
 @functools.cache
@@ -235,13 +262,36 @@ def describe_inputs(council: Any, inputs: Sequence[str]) -> tuple[str, str, str]
     )
 
 
+def reader_inputs(council: Any, inputs: Sequence[str]) -> tuple[str, str]:
+    """The ``based_on`` and ``documents`` columns of a figure's record, in readers' words:
+    what the figure rests on (each parameter's description, each data file's title) and the
+    documents they come from, each once, without file names or parameter keys."""
+    names = list(dict.fromkeys(inputs))
+    found = [parameter_input(council, n) for n in names if not is_data_file(n)]
+    files = [data_file_source(council, n) for n in names if is_data_file(n)]
+    based_on = [_sentence_case(i.description) for i in found] + files
+    documents = [i.source or ("the council's own figures" if i.given_in else "national default") for i in found] + files
+    return SEPARATOR.join(dict.fromkeys(based_on)), SEPARATOR.join(dict.fromkeys(documents))
+
+
+_UNIT_HINT = re.compile(r"\s*\((?:0-1|0 to 1|a share|£|GBP)[^)]*\)")
+
+
+def _sentence_case(text: str) -> str:
+    """A parameter's description as a reader's phrase: its first clause, without the unit
+    hints written for council-file authors ("(0-1)"), with a capital."""
+    text = _UNIT_HINT.sub("", text).split(";")[0].strip().rstrip(".")
+    return text[:1].upper() + text[1:]
+
+
 def make_figure(council: Any, key: str, value: Any, text: str, label: str | None = None,
                 inputs: Sequence[str] | None = None, function: str | None = None) -> Figure:
     """The record of one glued figure; the producer is found from the call stack unless given."""
     parameters, data_files, sources = describe_inputs(council, inputs or ())
+    based_on, documents = reader_inputs(council, inputs or ())
     return Figure(key=key, label=label or key.replace("_", " ").replace("-", " "), value=plain_value(value, text),
                   text=text, function=function or producer(), parameters=parameters,
-                  data_files=data_files, sources=sources)
+                  data_files=data_files, sources=sources, based_on=based_on, documents=documents)
 
 
 def write_figures(path: Path, figures: Mapping[str, Figure]) -> None:
@@ -256,7 +306,8 @@ def write_figures(path: Path, figures: Mapping[str, Figure]) -> None:
 def read_figures(path: Path) -> pd.DataFrame:
     """A ``figures_<notebook>.csv`` as written: every column text (a value ``"12"`` is a
     count, ``"12.0"`` a measured number), missing cells empty."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return frame.reindex(columns=list(COLUMNS), fill_value="")
 
 
 def run_folder(path: Path) -> Path:
@@ -287,13 +338,14 @@ def anchor(notebook: str, key: str) -> str:
 
 
 def tooltip(record: Mapping[str, str]) -> str:
-    """What a reader sees on hovering a glued number: the function and the sources."""
-    parts = [f"{record['label']}: computed by {record['function']}."]
-    if record.get("parameters"):
-        parts.append(f"Parameters: {record['parameters']}.")
-    if record.get("sources"):
-        parts.append(f"Sources: {record['sources'].rstrip('.')}.")
-    return " ".join(parts + ["Select for all figures and their sources."])
+    """What a reader sees on hovering a glued number: what it rests on and the documents
+    those come from, in readers' words."""
+    parts = [f"{record['label'][:1].upper()}{record['label'][1:]}."]
+    if record.get("based_on"):
+        parts.append(f"Based on: {record['based_on'].rstrip('.')}.")
+    if record.get("documents"):
+        parts.append(f"Sources: {record['documents'].rstrip('.')}.")
+    return " ".join(parts + ["Select for all the figures and their sources."])
 
 
 FIGURES_PAGE = "figures"
@@ -302,16 +354,19 @@ FIGURES_PAGE = "figures"
 
 def figures_page(name: str, results: Path, notebooks: Sequence[str], titles: Mapping[str, str]) -> str:
     """The Markdown of a council's "Figures and their sources" page: one table per analysis
-    listing every glued figure of ``results/figures_<notebook>.csv`` with the function that
-    produced it, its parameters, data files and their sources. ``name`` is shown literally."""
+    listing every figure quoted on its page, what it rests on and the documents those come
+    from, in readers' words. ``name`` is shown literally. The analysts' record (the function
+    that computed each figure, the parameters by key with their values, the data files) is
+    the results file itself, offered with the council's downloads."""
     from carebook.tables import markdown_table
     from carebook.text import markdown_literal
 
     lines = [f"# Figures and their sources: {markdown_literal(name)}", "",
-             "Every number quoted on this council's pages, with the function of the `carebook` package that "
-             "computed it (or the notebook cell), the parameters it used (council file section and key) and the files and sources they "
-             "come from. The ratings of each assumption are in the "
-             "{doc}`assumptions log </book/_generated/assumptions>`. Each number on the pages links to its row here.", ""]
+             "Every number quoted on this council's pages, what it rests on and the documents those come from. "
+             "The evidence rating of each assumption is in the "
+             "{doc}`assumptions log </book/_generated/assumptions>`. Each number on the pages links to its row here; "
+             "the full record, with the calculation that produced each figure and the value of every input, "
+             "is among the council's downloads.", ""]
     for notebook in notebooks:
         path = Path(results) / FIGURES.format(notebook=notebook)
         if not path.exists():
@@ -323,11 +378,10 @@ def figures_page(name: str, results: Path, notebooks: Sequence[str], titles: Map
             "Figure": [f'<span id="{anchor(notebook, k)}"></span>{markdown_literal(label)}'
                        for k, label in zip(records["key"], records["label"])],
             "Shown": records["text"],
-            "Computed by": "`" + records["function"].str.removeprefix("carebook.").str.replace("`", "'") + "`",
-            "Parameters": records["parameters"],
-            "Sources of the parameters and data files": records["sources"],
+            "Based on": records["based_on"].replace("", "the analysis's own calculation"),
+            "Sources": records["documents"].replace("", "see the page"),
         })
         title = titles.get(notebook, notebook)
-        lines += [f"## {title}", "", f"The figures of {{doc}}`{title} <{notebook}>`, from `{path.parent.name}/{path.name}`.", "",
-                  markdown_table(table, markup=frozenset({"Figure", "Computed by"})), ""]
+        lines += [f"## {title}", "", f"The figures of {{doc}}`{title} <{notebook}>`.", "",
+                  markdown_table(table, markup=frozenset({"Figure"})), ""]
     return "\n".join(lines)

@@ -10,6 +10,15 @@ from carebook import provenance
 from carebook.formats import money
 from carebook.notebook import Page
 from carebook.params import load_council
+from carebook.text import markdown_literal
+
+
+BASED_ON = ("Target share of all children looked after placed within 20 miles of home; "
+            "Statistical neighbours, 2025 model (Department for Education)")
+DOCUMENTS = ('Commissioning and Sufficiency Strategy 2014-2016, 2015 update (seed 003): "a minimum of 90% (fostering) and 80% '
+             '(residential) ... within a 20 mile radius", "85% of all children and young people ... within the 20 mile radius", '
+             '"increase this proportion [placed with internal foster carers] to 50% by March 2016".; '
+             "Statistical neighbours, 2025 model (Department for Education)")
 
 
 def glue_from_package(page: Page) -> None:
@@ -102,16 +111,19 @@ def test_the_figures_page_lists_each_record_with_its_anchor(page, tmp_path):
     assert text.startswith("# Figures and their sources: \\<i\\>Nottingham\\</i\\>")
     assert "## Placement sufficiency" in text and "## flow_model" not in text
     row = next(line for line in text.splitlines() if "figure-sufficiency-placed" in line)
-    assert row.startswith('| <span id="figure-sufficiency-placed"></span>Placed within 20 miles | 72\\% | ')
-    assert "| `test_provenance.glue_from_package` | sufficiency\\.target\\_all\\_within\\_20\\_miles = 0\\.85 |" in row
+    # Readers' words: the target's description and the documents, no function, key or file name.
+    assert row == ('| <span id="figure-sufficiency-placed"></span>Placed within 20 miles | 72\\% | '
+                   f"{markdown_literal(BASED_ON)} | {markdown_literal(DOCUMENTS)} |")
+    assert "target_all" not in text and ".csv" not in text and "glue_from_package" not in text
     words = next(line for line in text.splitlines() if "figure-sufficiency-words" in line)
     assert "\\<b\\>higher\\</b\\> than" in words  # data shown literally
     assert provenance.anchor("volume_sizing", "vs-eligible-a-year") == "figure-volume-sizing-vs-eligible-a-year"
 
 
-def test_the_tooltip_names_the_function_parameters_and_sources():
-    record = {"label": "Net saving", "function": "carebook.cost_benefit.report.glue_narrative",
-              "parameters": "cost_benefit.optimism_bias = 0.1", "sources": "cost_benefit.optimism_bias: national default."}
+def test_the_tooltip_says_what_the_figure_rests_on_and_its_documents():
+    record = {"label": "net saving", "function": "carebook.cost_benefit.report.glue_narrative",
+              "parameters": "cost_benefit.optimism_bias = 0.1", "sources": "cost_benefit.optimism_bias: national default.",
+              "based_on": "Optimism bias added to costs", "documents": "HM Treasury Green Book supplementary guidance"}
     assert provenance.tooltip(record) == (
-        "Net saving: computed by carebook.cost_benefit.report.glue_narrative. Parameters: cost_benefit.optimism_bias = 0.1. "
-        "Sources: cost_benefit.optimism_bias: national default. Select for all figures and their sources.")
+        "Net saving. Based on: Optimism bias added to costs. Sources: HM Treasury Green Book supplementary guidance. "
+        "Select for all the figures and their sources.")
