@@ -134,22 +134,25 @@ def _yaml_list(path: Path) -> list[dict]:
 
 
 def sources_page() -> str:
-    """The official statistics the book reads, from the ``carebook fetch`` catalogue."""
+    """The official statistics the book reads, as documents: title (linked to the publisher's
+    page where there is one), publisher, years and licence."""
     sources = pd.DataFrame([s.model_dump() for s in load_sources()])
+    titles = sources["title"].map(markdown_literal)
+    linked = sources["publication"].fillna("").astype(str).str.match(r"^https?://")
     table = pd.DataFrame({
-        "File": "`" + sources["path"].str.replace("`", "'") + "`",
-        "What it holds": sources["title"],
+        "Statistics": titles.where(~linked, "[" + titles + "](" + sources["publication"].astype(str) + ")"),
         "Publisher": sources["publisher"],
         "Years": sources["years"],
-        "Licence": sources["licence"],
-    })
+        "Licence": sources["licence"].replace({"OGL-3.0": "Open Government Licence v3.0", "MIT": "MIT licence"}),
+    }).drop_duplicates()
     return "\n".join([
         "# Official statistics used",
         "",
-        "Every file the analyses read from the official statistics folder, with its publisher and "
-        "licence. `carebook fetch --list` prints the same catalogue with download addresses.",
+        "Every table of official statistics the analyses read, with its publisher, the years it "
+        "covers and its licence. Each title links to the publisher's page for the statistics.",
         "",
-        markdown_table(table, caption="Official statistics read by carebook", name="sources-catalogue", markup=frozenset({"File"})),
+        markdown_table(table, caption="Official statistics read by the book", name="sources-catalogue",
+                       markup=frozenset({"Statistics"})),
     ])
 
 
