@@ -18,11 +18,12 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from carebook import charts, formats, provenance, registry, runner
+from carebook import charts, downloads, edition, formats, landing_charts, provenance, registry, runner, summary
 from carebook.catalogue import load_sources
 from carebook.defaults import assumption_entries
 from carebook.errors import InputError
 from carebook.tables import markdown_table
+from carebook.params import load_council
 from carebook.paths import REFERENCE, ROOT, relative, site
 from carebook.text import latex_escape, markdown_literal, one_line
 
@@ -156,30 +157,43 @@ def sources_page() -> str:
     ])
 
 
-def landing_page(run: CouncilRun) -> str:
-    """A council's landing page: its key figures and links to its analyses. The council's
-    name and any error message are shown literally (:func:`carebook.text.markdown_literal`)."""
-    name = markdown_literal(run.name)
-    lines = [f"# {name}", ""]
-    figures = pd.DataFrame(runner.headlines(run.slug))
-    if not figures.empty:
-        figures = figures[figures["notebook"].isin(run.ok)]
-        figures = figures.sort_values("notebook", key=lambda n: n.map(run.ok.index), kind="stable")
-    if not figures.empty:
-        table = pd.DataFrame({
-            "Analysis": figures["notebook"].map(registry.title),
-            "Figure": figures["label"],
-            "Value": figures["text"],
-        })
-        lines += ["## Key figures", "", markdown_table(table, caption=f"Key figures for {name}", name=f"{run.slug}-key-figures"), ""]
-    if run.ok:
-        lines += ["## Analyses", ""] + [f"- {{doc}}`{registry.title(n)} <{n}>`" for n in run.ok] + [""]
-    for notebook, error in run.failed:
-        lines += [":::{warning}", f"The {registry.title(notebook).lower()} analysis did not complete for "
-                  f"{name}: {markdown_literal(error) if error else 'see the run manifest'}. Its executed notebook, "
-                  f"with the error, is kept in {markdown_literal(f'book/councils/{run.slug}/{notebook}.ipynb')}.",
-                  ":::", ""]
-    return "\n".join(lines)
+def council_contact(slug: str) -> str:
+    """Who to contact about a council's pages: the ``contact`` of its council file, else the
+    council's children's commissioning team."""
+    try:
+        contact = getattr(load_council(slug), "contact", None)
+    except InputError:
+        contact = None
+    return contact.text() if contact is not None else "the council's children's services commissioning team"
+
+
+def publication_details(run: CouncilRun) -> summary.Details:
+    """The publication details of a council's pages: version, date built, data as at, contact."""
+    return summary.Details(version=edition.book_version(), built=edition.built_on(),
+                           data_as_at=edition.data_as_at(runner.output_root() / run.slug / "results"),
+                           contact=council_contact(run.slug))
+
+
+def landing_page(run: CouncilRun, details: summary.Details | None = None, charts: Sequence[landing_charts.Chart] = (),
+                 found: downloads.Downloads | None = None) -> str:
+    """A council's landing page: its executive summary (:mod:`carebook.summary`), with the
+    charts and downloads written by :func:`write_pages`. The council's name is shown literally;
+    a notebook that failed is said in readers' words (the run log has the error)."""
+    folder = runner.output_root() / run.slug
+    pdf = downloads.pdf_is_current(build_dir() / "pdf" / f"{run.slug}.pdf", folder)
+    return summary.landing_markdown(run.slug, run.name, run.ok, [n for n, _ in run.failed], folder / "results",
+                                    runner.headlines(run.slug), details or publication_details(run), charts, found, pdf)
+
+
+def landing_assets(run: CouncilRun, details: summary.Details) -> tuple[list[landing_charts.Chart], downloads.Downloads]:
+    """Write a council's landing-page charts and its downloads beside its pages."""
+    folder = runner.output_root() / run.slug
+    charts = landing_charts.landing_charts(folder / "results", run.name, run.ok)
+    for chart in charts:  # four charts
+        landing_charts.write_chart(chart, folder / landing_charts.FOLDER)
+    found = downloads.write_downloads(run.slug, downloads.Edition(run.name, details.version, details.built,
+                                                                  details.data_as_at, details.contact), folder)
+    return charts, found
 
 
 def councils_page(runs: Sequence[CouncilRun]) -> str:
@@ -226,7 +240,9 @@ def write_pages(runs: Sequence[CouncilRun]) -> None:
     (pages / "councils.md").write_text(councils_page(runs), encoding="utf-8")
     for run in runs:
         (runner.output_root() / run.slug).mkdir(parents=True, exist_ok=True)
-        (runner.output_root() / run.slug / "index.md").write_text(landing_page(run), encoding="utf-8")
+        details = publication_details(run)
+        (runner.output_root() / run.slug / "index.md").write_text(landing_page(run, details, *landing_assets(run, details)),
+                                                                   encoding="utf-8")
         (runner.output_root() / run.slug / f"{provenance.FIGURES_PAGE}.md").write_text(provenance.figures_page(
             run.name, runner.output_root() / run.slug / "results", run.ok, {n: registry.title(n) for n in run.ok}),
             encoding="utf-8")
@@ -311,6 +327,10 @@ def build_html() -> Path:
     result = jupyter_book(["--toc", str(toc), "--path-output", str(output)], log)
     if result.returncode != 0:
         raise BuildError(f"the HTML build reported problems (see {log}):\n{_problems(log)}")
+    for run in runs:  # the councils whose PDF is current get it beside their landing page
+        pdf = build_dir() / "pdf" / f"{run.slug}.pdf"
+        if downloads.pdf_is_current(pdf, runner.output_root() / run.slug):
+            downloads.publish_pdf(run.slug, pdf, output / "_build" / "html")
     return output / "_build" / "html" / "index.html"
 
 
@@ -330,6 +350,7 @@ def build_pdf(slug: str) -> Path:
     final = build_dir() / "pdf" / f"{slug}.pdf"
     final.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(built, final)
+    downloads.publish_pdf(slug, final, build_dir() / "site" / "_build" / "html")
     return final
 
 

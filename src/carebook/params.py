@@ -28,6 +28,32 @@ from carebook.validation import describe_validation_error, error_location
 ONS_CODE = re.compile(r"^E(06|07|08|09|10)\d{6}$")
 
 
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class Contact(BaseModel):
+    """Who readers contact about a council's pages (a team, never a person's name is needed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    team: str = Field(min_length=1, description="The team readers contact, e.g. 'Commissioning team, Nottingham City Council'")
+    name: str | None = Field(None, description="A named role or person, where the council publishes one")
+    email: str | None = Field(None, description="The team's email address")
+
+    @field_validator("email")
+    @classmethod
+    def _an_address(cls, email: str | None) -> str | None:
+        if email is not None and not EMAIL.match(email):
+            raise ValueError("expected an email address like commissioning@council.gov.uk")
+        return email
+
+    def text(self) -> str:
+        """The contact in one line: ``"Commissioning team, Nottingham City Council
+        (commissioning@nottinghamcity.gov.uk)"``."""
+        who = ", ".join(part for part in (self.name, self.team) if part)
+        return f"{who} ({self.email})" if self.email else who
+
+
 class CouncilFile(BaseModel):
     """What every council file holds; :func:`council_file_model` adds the analyses' sections."""
 
@@ -36,6 +62,7 @@ class CouncilFile(BaseModel):
     name: str = Field(description="The council's name as the book shows it")
     members: list[str] = Field(min_length=1, description="ONS codes of the member local authorities")
     description: str | None = Field(None, description="One line on the council's programme")
+    contact: Contact | None = Field(None, description="Who readers contact about the council's pages")
 
     @field_validator("members")
     @classmethod

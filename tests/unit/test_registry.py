@@ -40,7 +40,7 @@ def test_every_assumptions_file_is_registered_once_and_exists():
 
 def test_the_council_file_sections_are_the_registered_ones_in_book_order():
     schema = params.council_file_model()
-    assert list(schema.model_fields) == ["name", "members", "description", *BOOK_ORDER, "ssda903", "prices"]
+    assert list(schema.model_fields) == ["name", "members", "description", "contact", *BOOK_ORDER, "ssda903", "prices"]
     rotherham = params.load_council("rotherham")
     assert rotherham.cost_benefit.children_a_year == 12
     assert rotherham.ssda903.seed == 1
@@ -153,7 +153,7 @@ def test_an_unregistered_section_is_an_error_naming_it(toy, monkeypatch):
     with pytest.raises(InputError) as caught:
         params.load_council("rotherham")
     assert str(caught.value).endswith(
-        "rotherham.yml: toy: unknown key 'toy'; expected one of: name, members, description, sufficiency, flow_model, "
+        "rotherham.yml: toy: unknown key 'toy'; expected one of: name, members, description, contact, sufficiency, flow_model, "
         "volume_sizing, cost_benefit, ssda903, prices (the analyses' sections are those registered in data/reference/analyses.yml)")
 
 
@@ -170,8 +170,8 @@ def test_a_registered_analysis_is_run_and_shown_in_the_book(toy, stub_site, monk
     overview = book.councils_page(runs)
     assert "## Toy analysis\n" in overview
     assert "| [Rotherham](../councils/rotherham/index.md) | 63 |" in overview
-    assert "| Toy analysis | Twenty one times the multiplier | 63 |" in book.landing_page(runs[0])
-    assert "- {doc}`Toy analysis <toy>`" in book.landing_page(runs[0])
+    assert "- Twenty one times the multiplier: **63**" in book.landing_page(runs[0])
+    assert "- Read the analysis: {doc}`Toy analysis <toy>`" in book.landing_page(runs[0])
     log = book.assumptions_page()
     assert log.index("## SSDA903 data and synthetic extracts") < log.index("## Toy analysis")
     assert "| Every figure of the toy analysis is 21 times its multiplier\\. | The test | Green | Low |" in log
