@@ -173,7 +173,7 @@ class SourceHeadline(Section):
 
     label: str = Field(description="What the paper's headline measures, in the paper's words")
     value_gbp: float = Field(description="The headline as the paper states it, £ (a saving positive)")
-    stated_as: str = Field(description="The figure as the paper writes it, e.g. '£3.721m'")
+    stated_as: str = Field(description="The figure as the paper writes it, e.g. '£4.2m'")
     measure: Literal["final_year_reduction"] = Field(
         description="final_year_reduction: the reduction in the year's placement spending in the plan's last year")
     source: str = Field(description="Document, page or paragraph the headline is quoted from")
@@ -193,7 +193,7 @@ class SourceSummaryLine(Section):
 
     label: str
     value_gbp: float = Field(description="The figure as the paper states it, £")
-    stated_as: str = Field(description="As the paper writes it, e.g. '£22.975m'")
+    stated_as: str = Field(description="As the paper writes it, e.g. '£10.5m'")
     measure: Literal["baseline_budget", "final_year_budget", "final_year_reduction"] = Field(
         description="baseline_budget: the original placement forecast for a full year; final_year_budget: the "
         "combined budget in the plan's last year; final_year_reduction: the original less the combined budget then")
