@@ -122,18 +122,18 @@ def unsourced_figures(council: Council, params: CostBenefitParams, own: bool) ->
     file marks as a placeholder (evidence red); the cost of the placement avoided when the
     council file calls it an assumption."""
     if not own:
-        return ("the programme, which is Rotherham's set against this council's own placement costs",)
+        return ("the programme, which is Rotherham's, set against this council's own placement costs",)
     found = []
     contract = params.block_contract
     if params.benefit_model == "block_contract" and contract is not None:
         spot = prices.price(council.prices, "residential", "external")
         if contract.spot_weekly_price_gbp == spot.weekly_gbp and spot.evidence == "red":
-            found.append("the spot price of a residential placement, which no source gives")
+            found.append("the spot price of a residential placement")
         if params.sources.get("block_contract", "").lower().count("assum"):
-            found.append("the block contract's price and occupancy, which the council's paper does not state")
+            found.append("the block contract's price and occupancy")
     cost_source = params.sources.get("counterfactual_cost_gbp_a_year", "")
     if params.benefit_model == "cohort" and cost_source.lower().startswith("assumption"):
-        found.append("the cost of the placement avoided, which the council's paper does not give")
+        found.append("the cost of the placement avoided")
     return tuple(found)
 
 

@@ -172,7 +172,7 @@ def risk_text(result: Result) -> str:
 def summary_entry(page: Page, result: Result) -> None:
     """The appraisal's entry in the council's executive summary."""
     p, mc = result.params, result.monte_carlo
-    answer = (f"Paid from its own budget, {p.programme} {saves(mc['net_saving_p50_gbp'])} over {result.years[0]} to "
+    answer = (f"{p.programme}: paid from the council's own budget, it {saves(mc['net_saving_p50_gbp'])} over {result.years[0]} to "
               f"{result.years[-1]} at the central estimate (planned case {money(result.headlines['net_saving_gbp'])}).")
     decision = {
         "cohort": f"Whether to commission {p.programme}, and whether to pay for it from the council's budget or for "
@@ -279,7 +279,7 @@ def plan_table(page: Page, result: Result) -> None:
     """The financial plan by line and financial year (whole pounds, a cost in brackets)."""
     frame = result.plan.rename_axis("Line (£)").reset_index()
     page.table(frame, caption=f"Financial plan by financial year (£, at {result.params.price_year} prices; option 1, "
-               "council budget)", formats=dict.fromkeys(result.years, amount))
+               "council budget)", formats=dict.fromkeys(result.years, lambda v: amount(v, missing="")))
 
 
 def source_figures(page: Page, result: Result) -> None:
@@ -324,7 +324,8 @@ def comparison_table(page: Page, result: Result) -> None:
     differ = stated[stated["difference_gbp"].abs() >= 1]
     display(Markdown(page.literal(
         f"Of the {count(len(stated))} figures of {table.title}, {count(len(stated) - len(differ))} are reproduced "
-        f"to the pound" + (f" and {count(len(differ))} differ:" if len(differ) else ".") + f" (Source: {table.source}.)")))
+        "to the pound" + (f" and {count(len(differ))} differ, shown below with the reason." if len(differ) else ".")
+        + f" Source: {table.source}.")))
     if differ.empty:
         return
     page.table(pd.DataFrame({

@@ -247,8 +247,8 @@ class CostBenefitParams(Section):
 
     benefit_model: Literal["cohort", "stated", "block_contract"] = Field(
         default_factory=national(SECTION, "benefit_model"),
-        description="cohort: children through an intervention; stated: savings given by year; "
-        "block_contract: block places against spot purchase",
+        description="How the savings arise: children through an intervention, savings stated by year, or block "
+        "places against spot purchase",
     )
     first_financial_year: int = Field(
         default_factory=national(SECTION, "first_financial_year"), ge=1990, le=2100,
@@ -267,11 +267,11 @@ class CostBenefitParams(Section):
     )
     success_rate: float = Field(
         default_factory=national(SECTION, "success_rate"), ge=0, le=1,
-        description="Share of children for whom the programme succeeds (reunified / kept out of care), 0-1",
+        description="Share of children for whom the programme succeeds (reunified or kept out of care)",
     )
     counterfactual_in_care_share: float = Field(
         default_factory=national(SECTION, "counterfactual_in_care_share"), ge=0, le=1,
-        description="Share of children who would be in the counterfactual placement without the programme, 0-1",
+        description="Share of children who would be in the counterfactual placement without the programme",
     )
     counterfactual_cost_gbp_a_year: float = Field(
         default_factory=_counterfactual_cost, ge=0, description="Cost of the counterfactual placement, £ a year")
@@ -309,7 +309,7 @@ class CostBenefitParams(Section):
     )
     outcome_payment_basis: Literal["per_success", "per_care_day"] = Field(
         default_factory=national(SECTION, "outcome_payment_basis"),
-        description="per_success: a price per child achieving the outcome; per_care_day: a price per care day saved"
+        description="What an outcome payment pays for: each child achieving the outcome, or each day of care saved"
     )
     payment_lag_years: int = Field(
         default_factory=national(SECTION, "payment_lag_years"), ge=0, le=5,

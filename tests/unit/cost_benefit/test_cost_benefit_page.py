@@ -89,7 +89,7 @@ def test_block_contract_has_no_bond_options_and_says_its_prices_are_unsourced():
     result = analysis.analyse(load_council("nottingham"))
     assert set(result.options) == {"council", "nothing"}
     assert "does not apply" in page.financing_text(result)
-    assert result.unsourced[0] == "the spot price of a residential placement, which no source gives"
+    assert result.unsourced == ("the spot price of a residential placement", "the block contract's price and occupancy")
     assert result.reconciliation is None and result.source_comparison is None
 
 
