@@ -1,8 +1,9 @@
 """The analyses of the book, in one registry: ``data/reference/analyses.yml``.
 
-Each entry names an analysis, its title, its notebook, the model of its council-file
-section (a dotted import path, imported only when a council file is read, so this module
-imports nothing of the analyses) and its assumptions-log files. The runner (which notebooks
+Each entry names an analysis, its title, its notebook, its package (whose ``analysis`` and
+``page`` modules follow the analysis contract: :func:`analysis_module`, :func:`page_module`),
+the model of its council-file section (a dotted import path, imported only when a council
+file is read, so this module imports nothing of the analyses) and its assumptions-log files. The runner (which notebooks
 run, in which order), the book (titles, "Councils at a glance", the assumptions log) and the
 council files (:func:`carebook.params.council_file_model`) all read it. An entry without a
 notebook is a council-file section shared by several analyses (the SSDA903 data).
@@ -36,6 +37,7 @@ EXTRA_REGISTRIES = "CAREBOOK_ANALYSES"
 
 NAME = r"^[a-z][a-z0-9_]*$"
 DOTTED = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$"
+PACKAGE = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
 
 
 class AssumptionsFile(BaseModel):
@@ -63,6 +65,7 @@ class Analysis(BaseModel):
     title: str = Field(min_length=1, description="Title in the book")
     notebook: str | None = Field(None, pattern=r"^[^/\\]+\.ipynb$", description="Notebook file in the notebooks folder")
     parameters: str | None = Field(None, pattern=DOTTED, description="Dotted path of the section's pydantic model")
+    package: str | None = Field(None, pattern=PACKAGE, description="Package of the analysis: its analysis and page modules")
     section: str | None = Field(None, pattern=NAME, description="Council-file key of the parameters (default: name)")
     optional: bool = Field(False, description="A council without the section has None, not the defaults")
     assumptions: tuple[AssumptionsFile, ...] = Field((), description="Assumptions-log files")
@@ -200,6 +203,29 @@ def notebooks_in(files: Iterable[str]) -> list[str]:
     present = set(files)
     registered = {str(a.notebook): a.name for a in analyses()}
     return book_order(registered.get(file, file.removesuffix(".ipynb")) for file in present)
+
+
+def _module(name: str, part: str) -> Any:
+    entry = next((a for a in analyses() if a.name == name), None)
+    if entry is None or entry.package is None:
+        raise InputError(f"the analysis {name!r} has no package in the registry: expected an entry with package",
+                         file=entry.declared_in if entry else relative(REGISTRY), where=name)
+    try:
+        return importlib.import_module(f"{entry.package}.{part}")
+    except ImportError as error:
+        raise InputError(f"the {part} module of {name!r} ({entry.package}.{part}) cannot be imported: {error}",
+                         file=entry.declared_in, where=name) from None
+
+
+def analysis_module(name: str) -> Any:
+    """The ``analysis`` module of analysis ``name`` (its ``analyse``, ``Result``, ``Inputs``),
+    imported now (InputError naming the registry file when it cannot be)."""
+    return _module(name, "analysis")
+
+
+def page_module(name: str) -> Any:
+    """The ``page`` module of analysis ``name`` (its ``show`` and table functions), imported now."""
+    return _module(name, "page")
 
 
 def assumption_files() -> list[AssumptionsFile]:

@@ -4,6 +4,8 @@ section of a council file."""
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import json
 import os
 
@@ -54,6 +56,29 @@ def test_titles_and_book_order_come_from_the_registry_and_unregistered_notebooks
     assert registry.notebooks_in(["volume_sizing.ipynb", "zeta.ipynb", "flow_model.ipynb"]) == ["flow_model", "volume_sizing", "zeta"]
 
 
+@pytest.mark.parametrize("name", BOOK_ORDER)
+def test_every_registered_analysis_follows_the_analysis_contract(name):
+    """Each analysis's package has analysis.analyse, analysis.Result, analysis.Inputs,
+    analysis.load_inputs and page.show."""
+    entry = next(a for a in registry.analyses() if a.name == name)
+    assert entry.package == {"sufficiency": "carebook.sufficiency", "flow_model": "carebook.flow",
+                             "volume_sizing": "carebook.volume", "cost_benefit": "carebook.cost_benefit"}[name]
+    analysis, page = registry.analysis_module(name), registry.page_module(name)
+    assert callable(analysis.analyse) and callable(analysis.load_inputs) and callable(page.show)
+    assert dataclasses.is_dataclass(analysis.Result) and analysis.Result.__dataclass_params__.frozen
+    assert dataclasses.is_dataclass(analysis.Inputs) and analysis.Inputs.__dataclass_params__.frozen
+    assert list(inspect.signature(analysis.analyse).parameters) == ["council", "inputs"]
+    assert list(inspect.signature(page.show).parameters) == ["page", "result"]
+
+
+def test_an_analysis_without_a_package_is_a_clear_error(tmp_path, monkeypatch):
+    extra = tmp_path / "analyses.yml"
+    extra.write_text("analyses:\n  - {name: toy, title: Toy, notebook: toy.ipynb}\n")
+    monkeypatch.setenv(registry.EXTRA_REGISTRIES, str(extra))
+    with pytest.raises(InputError, match=r"analyses.yml: toy: the analysis 'toy' has no package in the registry"):
+        registry.page_module("toy")
+
+
 def test_a_registry_entry_given_twice_is_an_error_naming_both(tmp_path, monkeypatch):
     extra = tmp_path / "analyses.yml"
     extra.write_text("analyses:\n  - {name: flows, title: Flows again, notebook: flow_model.ipynb}\n")
@@ -75,7 +100,7 @@ def test_a_registry_entry_with_a_misspelt_key_or_a_missing_model_is_a_clear_erro
 
 # A fifth analysis, "toy": its package (one module), its notebook and one registry entry.
 
-TOY_PACKAGE = '''
+TOY_PARAMS = '''
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -85,11 +110,40 @@ class ToyParams(BaseModel):
     multiplier: int = Field(2, description="What the toy analysis multiplies 21 by")
 '''
 
+TOY_ANALYSIS = '''
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Inputs:
+    base: int
+
+
+@dataclass(frozen=True)
+class Result:
+    figure: int
+
+
+def load_inputs(council):
+    return Inputs(base=21)
+
+
+def analyse(council, inputs=None):
+    inputs = inputs or load_inputs(council)
+    return Result(figure=inputs.base * council.toy.multiplier)
+'''
+
+TOY_PAGE = '''
+def show(page, result):
+    page.glue("toy-figure", result.figure, headline="Twenty one times the multiplier")
+'''
+
 TOY_ENTRY = """analyses:
   - name: toy
     title: Toy analysis
     notebook: toy.ipynb
-    parameters: toy_analysis.ToyParams
+    package: toy
+    parameters: toy.params.ToyParams
     assumptions:
       - {file: toy_assumptions.yml, title: Toy analysis}
 """
@@ -113,7 +167,8 @@ def toy_notebook(path):
     nb.cells = [
         parameters,
         nbformat.v4.new_code_cell('from carebook.notebook import Page\npage = Page(council, results_dir, notebook="toy")'),
-        nbformat.v4.new_code_cell('page.glue("toy-figure", 21 * page.council.toy.multiplier, headline="Twenty one times the multiplier")'),
+        nbformat.v4.new_code_cell("from toy import analysis, page as page_view\n\n"
+                                  "result = analysis.analyse(page.council)\npage_view.show(page, result)"),
     ]
     nbformat.write(nb, path)
 
@@ -123,8 +178,11 @@ def toy(tmp_path, monkeypatch, councils_dir):
     """The toy analysis registered through ``CAREBOOK_ANALYSES``, its notebook alone in a
     notebooks folder, and a council file for Rotherham that sets its multiplier to 3."""
     package = tmp_path / "toy_package"
-    package.mkdir()
-    (package / "toy_analysis.py").write_text(TOY_PACKAGE)
+    (package / "toy").mkdir(parents=True)
+    (package / "toy" / "__init__.py").write_text("")
+    (package / "toy" / "params.py").write_text(TOY_PARAMS)
+    (package / "toy" / "analysis.py").write_text(TOY_ANALYSIS)
+    (package / "toy" / "page.py").write_text(TOY_PAGE)
     monkeypatch.syspath_prepend(str(package))
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(package), os.environ.get("PYTHONPATH")])))
     entry = tmp_path / "registry" / "analyses.yml"
@@ -141,6 +199,8 @@ def toy(tmp_path, monkeypatch, councils_dir):
 
 def test_a_registered_analysis_reads_its_section_of_a_council_file(toy, councils_dir):
     assert registry.analyses()[-1].name == "toy"
+    result = registry.analysis_module("toy").analyse(params.load_council("rotherham"))
+    assert result.figure == 63 and hasattr(registry.page_module("toy"), "show")  # the contract, one registry entry
     assert params.load_council("rotherham").toy.multiplier == 3
     assert params.load_council("Leeds").toy.multiplier == 2  # no file: the section's defaults
     (councils_dir / "rotherham.yml").write_text(ROTHERHAM.replace("toy:", "tyo:"))

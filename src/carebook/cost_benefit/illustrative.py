@@ -1,8 +1,8 @@
 """An illustrative appraisal for a council with no programme of its own.
 
-The national default programme (MST-FIT with the design of Rotherham's 2018 plan, its
-service cost lines read from data/councils/rotherham.yml and brought to 2024 prices with
-the GDP deflator) is set against the council's own
+Rotherham's MST-FIT programme, as its council file data/councils/rotherham.yml states it
+(design, success rate, exits and service cost lines, the costs brought to 2024 prices with
+the GDP deflator), is set against the council's own
 residential placement cost from official statistics: MHCLG RO3 2024-25 spending on
 residential care for looked-after children divided by the children in residential
 settings at 31 March 2025 (DfE).
@@ -63,47 +63,55 @@ def residential_cost(codes: list[str], name: str) -> ResidentialCost:
                            f"England (the figure for {name} is suppressed or missing): RO3 2024-25 / DfE CLA at 31 March 2025")
 
 
-def programme_lines() -> tuple[list[CostLine], str]:
-    """The illustrative programme's service cost lines (£ at their own plan's prices) and
-    their source: Rotherham's MST-FIT plan as the repository's council file states it (read
-    from ``data/councils`` whatever councils folder a run uses)."""
+def programme() -> CostBenefitParams:
+    """The illustrative programme as Rotherham's council file states it (read from the
+    repository's ``data/councils`` whatever councils folder a run uses)."""
     from carebook.params import council_from_file
     from carebook.paths import DATA
 
     council = council_from_file(DATA / "councils" / f"{PROGRAMME_COUNCIL}.yml")
-    section = council.cost_benefit
-    return section.cost_lines, f"{council.source_file}: {section.sources.get('cost_lines', section.source)}"
+    return council.cost_benefit
+
+
+def programme_lines() -> tuple[list[CostLine], str]:
+    """The illustrative programme's service cost lines (£ at their own plan's prices) and
+    their source, cited as the document (:func:`programme`)."""
+    section = programme()
+    return section.cost_lines, f"{section.source}: {section.sources.get('cost_lines', section.source)}"
 
 
 def illustrative_params(codes: list[str], name: str) -> CostBenefitParams:
-    """The national default programme (Rotherham's service cost lines from its council file),
-    in 2024 prices, against the council's own residential cost."""
+    """Rotherham's programme (its council file: design, success rate, exits and service cost
+    lines), moved to start in 2026/27 at 2024 prices, against the council's own residential cost."""
     cost = residential_cost(codes, name)
-    defaults = CostBenefitParams()
-    programme, programme_source = programme_lines()
-    uplift = float(greenbook.to_real(np.array(1.0), defaults.price_year, 2024, greenbook.gdp_deflator()))
+    design = programme()
+    lines, lines_source = programme_lines()
+    uplift = float(greenbook.to_real(np.array(1.0), design.price_year, 2024, greenbook.gdp_deflator()))
 
     def later(day: dt.date) -> dt.date:
         return day.replace(year=day.year + SHIFT_YEARS)
 
-    lines = [CostLine(label=line.label, annual_cost_gbp=round(line.annual_cost_gbp * uplift), start=later(line.start),
+    moved = [CostLine(label=line.label, annual_cost_gbp=round(line.annual_cost_gbp * uplift), start=later(line.start),
                       end=later(line.end), set_up_gbp=round(line.set_up_gbp * uplift),
-                      bond_financed_in_hybrid=line.bond_financed_in_hybrid) for line in programme]
+                      bond_financed_in_hybrid=line.bond_financed_in_hybrid) for line in lines]
     unit = round(cost.cost_per_child_gbp)
-    return defaults.model_copy(update={
-        "programme": "MST-FIT reunification (illustrative)",
+    return design.model_copy(update={
+        "programme": f"{design.programme} (illustrative)",
         "illustrative": True,
-        "source": f"National default programme (Rotherham MST-FIT design, seed 000, costs at 2024 prices); {cost.source}",
+        "source": f"Rotherham's MST-FIT programme as its council file states it ({design.source}), at 2024 prices; "
+                  f"{cost.source}",
         "sources": {"counterfactual_cost_gbp_a_year": cost.source, "baseline_placement_budget_gbp_a_year": cost.source,
-                    "cost_lines": f"{programme_source}; x GDP deflator 2024/2018"},
-        "first_financial_year": defaults.first_financial_year + SHIFT_YEARS,
+                    "cost_lines": f"{lines_source}; x GDP deflator 2024/{design.price_year}"},
+        "source_headline": None,
+        "source_table": None,
+        "first_financial_year": design.first_financial_year + SHIFT_YEARS,
         "price_year": 2024,
-        "intake_start": later(defaults.intake_start),
-        "intake_end": later(defaults.intake_end),
+        "intake_start": later(design.intake_start),
+        "intake_end": later(design.intake_end),
         "counterfactual_cost_gbp_a_year": unit,
         "baseline_placement_budget_gbp_a_year": round(cost.spend_gbp),
-        "cost_lines": lines,
+        "cost_lines": moved,
         "life_chances_fund": LifeChancesFund(source="No Life Chances Fund grant assumed in the illustration"),
-        "uncertainty": defaults.uncertainty | {
+        "uncertainty": design.uncertainty | {
             "counterfactual_cost_gbp_a_year": Distribution(kind="triangular", low=0.8, mode=1, high=1.2, relative=True)},
     })

@@ -1,33 +1,33 @@
 """Typed parameters of the cost_benefit analysis, read from a council file's section.
 
 Money is in £ at the prices of ``price_year`` unless a field says otherwise; rates are
-0-1; dates are ISO dates. The default programme has no service cost lines: a council's
-file states its own, and the illustrative appraisal (``illustrative``) reads Rotherham's
-from data/councils/rotherham.yml.
+0-1; dates are ISO dates. The national defaults, with their units, sources and evidence
+ratings, are in ``data/reference/defaults/cost_benefit.yml`` (:mod:`carebook.defaults`): no
+council's programme is a default. A council's file states its own programme, and the
+illustrative appraisal (:mod:`carebook.cost_benefit.illustrative`) reads Rotherham's from
+data/councils/rotherham.yml.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from carebook.defaults import default_source, national, national_default
 from carebook.errors import InputError
 from carebook.prices import PricesParams, weekly_price
+from carebook.units import FINANCE_WEEKS_A_YEAR
 from carebook.validation import describe_validation_error, error_location
 
-SEED_ROTHERHAM = "Rotherham MST-FIT report, Cabinet 6 August 2018, Appendix 1 (seed 000)"
-GREEN_BOOK = "HM Treasury Green Book (2022), social time preference rate and GDP deflator"
+SECTION = "cost_benefit"
+"""The file of national defaults (``data/reference/defaults/cost_benefit.yml``)."""
 
 UncertainName = Literal[
     "success_rate", "counterfactual_cost_gbp_a_year", "service_cost_factor", "savings_factor", "investor_return"
 ]
-
-
-def _source(text: str) -> dict[str, str]:
-    return {"source": text}
 
 
 class Section(BaseModel):
@@ -167,117 +167,169 @@ class BlockContract(Section):
         return self
 
 
-class CostBenefitParams(Section):
-    """Parameters with national defaults; a council file overrides them."""
+class SourceHeadline(Section):
+    """The headline figure of the council's own paper, typed from it with its citation, so the
+    page can set it beside the model's and reconcile the two."""
 
-    programme: str = Field("MST-FIT reunification (illustrative)", description="Name of the programme appraised")
-    summary: str = Field(
-        "Adolescents in out-of-area residential care move to a local three-bed home for 12 weeks of the "
-        "Integrated Treatment Model, then up to 20 weeks of MST in the community as they return home.",
-        description="One or two sentences describing the programme",
-    )
-    illustrative: bool = Field(False, description="True when the appraisal is an illustration, not the council's own plan")
-    source: str = Field(SEED_ROTHERHAM, description="Where the programme's figures come from")
+    label: str = Field(description="What the paper's headline measures, in the paper's words")
+    value_gbp: float = Field(description="The headline as the paper states it, £ (a saving positive)")
+    stated_as: str = Field(description="The figure as the paper writes it, e.g. '£4.2m'")
+    measure: Literal["final_year_reduction"] = Field(
+        description="final_year_reduction: the reduction in the year's placement spending in the plan's last year")
+    source: str = Field(description="Document, page or paragraph the headline is quoted from")
+
+
+class SourceRow(Section):
+    """One line of the council's own financial plan and the line of the model it corresponds to."""
+
+    label: str = Field(description="The line as the paper names it")
+    line: str | None = Field(None, description="The model's line it corresponds to (None: the model has none)")
+    values_gbp: list[float | None] = Field(description="The paper's figures by plan year, £ (None where blank)")
+    reason: str | None = Field(None, description="Why the model departs from the paper on this line, where it does")
+
+
+class SourceSummaryLine(Section):
+    """One of the summary lines the paper prints above its plan."""
+
+    label: str
+    value_gbp: float = Field(description="The figure as the paper states it, £")
+    stated_as: str = Field(description="As the paper writes it, e.g. '£10.5m'")
+    measure: Literal["baseline_budget", "final_year_budget", "final_year_reduction"] = Field(
+        description="baseline_budget: the original placement forecast for a full year; final_year_budget: the "
+        "combined budget in the plan's last year; final_year_reduction: the original less the combined budget then")
+    reason: str | None = None
+
+
+class SourceTable(Section):
+    """The council's own financial plan, typed from its paper, to show beside the model's."""
+
+    title: str = Field(description="The table's title in the paper")
+    source: str = Field(description="Document and page the table is typed from")
+    rounding_gbp: float = Field(1.0, gt=0, description="The precision of the summary lines, £ (1000 for £0.001m)")
+    summary_lines: list[SourceSummaryLine] = Field(default_factory=list)
+    rows: list[SourceRow]
+
+
+def _counterfactual_cost() -> float:
+    """The national default cost of the placement a programme avoids: the catalogue's weekly
+    price of an external residential placement x the 52 weeks of a budget year."""
+    national_default(SECTION, "counterfactual_cost_gbp_a_year")  # the entry that cites this rule
+    return weekly_price(None, "residential", "external") * FINANCE_WEEKS_A_YEAR
+
+
+def _distributions() -> dict[str, Distribution]:
+    return {name: Distribution.model_validate(d) for name, d in national(SECTION, "uncertainty")().items()}
+
+
+def _fund() -> LifeChancesFund:
+    return LifeChancesFund.model_validate(national(SECTION, "life_chances_fund")())
+
+
+class CostBenefitParams(Section):
+    """Parameters of a council's programme; the national defaults (conventions and neutral
+    placeholders) are in ``data/reference/defaults/cost_benefit.yml``."""
+
+    defaults_section: ClassVar[str] = SECTION
+
+    programme: str = Field(default_factory=national(SECTION, "programme"), description="Name of the programme appraised")
+    summary: str = Field(default_factory=national(SECTION, "summary"), description="One or two sentences describing the programme")
+    illustrative: bool = Field(
+        default_factory=national(SECTION, "illustrative"),
+        description="True when the appraisal is an illustration, not the council's own plan")
+    source: str = Field(default_factory=national(SECTION, "source"), description="Where the programme's figures come from")
     sources: dict[str, str] = Field(
-        default_factory=dict, description="Source of each value a council file sets, by parameter name"
+        default_factory=national(SECTION, "sources"), description="Source of each value a council file sets, by parameter name"
     )
+    source_headline: SourceHeadline | None = Field(
+        default_factory=national(SECTION, "source_headline"), description="The headline of the council's own paper")
+    source_table: SourceTable | None = Field(
+        default_factory=national(SECTION, "source_table"), description="The financial plan of the council's own paper")
 
     benefit_model: Literal["cohort", "stated", "block_contract"] = Field(
-        "cohort",
-        description="cohort: children through an intervention; stated: savings given by year; "
-        "block_contract: block places against spot purchase",
+        default_factory=national(SECTION, "benefit_model"),
+        description="How the savings arise: children through an intervention, savings stated by year, or block "
+        "places against spot purchase",
     )
-    first_financial_year: int = Field(2018, ge=1990, le=2100, description="First financial year of the plan (2018 = 2018/19)")
-    plan_years: int = Field(6, ge=1, le=30, description="Financial years shown in the plan")
-    price_year: int = Field(2018, ge=1990, le=2100, description="Year whose prices the £ figures are in")
+    first_financial_year: int = Field(
+        default_factory=national(SECTION, "first_financial_year"), ge=1990, le=2100,
+        description="First financial year of the plan (2018 = 2018/19)")
+    plan_years: int = Field(default_factory=national(SECTION, "plan_years"), ge=1, le=30, description="Financial years shown in the plan")
+    price_year: int = Field(default_factory=national(SECTION, "price_year"), ge=1990, le=2100, description="Year whose prices the £ figures are in")
 
     # --- cohort model -------------------------------------------------------------------
-    intake_start: dt.date = Field(dt.date(2019, 1, 1), description="First children start the programme")
-    intake_end: dt.date = Field(dt.date(2023, 12, 31), description="Last day a programme placement can run")
-    children_a_year: float = Field(
-        12, ge=0, description="Capacity, children a year (3 beds x 4 twelve-week cycles = 12)",
-        json_schema_extra=_source(SEED_ROTHERHAM + ", para 3.4"),
-    )
+    intake_start: dt.date = Field(default_factory=national(SECTION, "intake_start"), description="First children start the programme")
+    intake_end: dt.date = Field(default_factory=national(SECTION, "intake_end"), description="Last day a programme placement can run")
+    children_a_year: float = Field(default_factory=national(SECTION, "children_a_year"), ge=0, description="Capacity, children a year")
     programme_quarters: int = Field(
-        1, ge=0, le=8,
+        default_factory=national(SECTION, "programme_quarters"), ge=0, le=8,
         description="Quarters a child spends in the programme placement whose cost the budget transfer covers "
-        "(1 = 12 weeks of residential ITM; 0 for a service delivered at home)",
+        "(0 for a service delivered at home)",
     )
     success_rate: float = Field(
-        0.70, ge=0, le=1, description="Share of children for whom the programme succeeds (reunified / kept out of care), 0-1",
-        json_schema_extra=_source("Calibrated to Appendix 1 (seed 000); para 3.7 reports above two-thirds in Leeds and Northamptonshire"),
+        default_factory=national(SECTION, "success_rate"), ge=0, le=1,
+        description="Share of children for whom the programme succeeds (reunified or kept out of care)",
     )
     counterfactual_in_care_share: float = Field(
-        1.0, ge=0, le=1,
-        description="Share of children who would be in the counterfactual placement without the programme, 0-1",
+        default_factory=national(SECTION, "counterfactual_in_care_share"), ge=0, le=1,
+        description="Share of children who would be in the counterfactual placement without the programme",
     )
     counterfactual_cost_gbp_a_year: float = Field(
-        175_000, ge=0, description="Cost of the counterfactual placement, £ a year",
-        json_schema_extra=_source(SEED_ROTHERHAM + ", para 4.4 (3 x £175,000)"),
-    )
+        default_factory=_counterfactual_cost, ge=0, description="Cost of the counterfactual placement, £ a year")
     failure_cost_gbp_a_year: float | None = Field(
-        None, ge=0,
+        default_factory=national(SECTION, "failure_cost_gbp_a_year"), ge=0,
         description="Cost of the placement a child moves to when the programme fails, £ a year "
         "(default: the counterfactual placement, so no saving)",
     )
     success_cost_gbp_a_year: float = Field(
-        0.0, ge=0, description="Cost of where a child lives after a successful programme, £ a year (0 at home with family)"
+        default_factory=national(SECTION, "success_cost_gbp_a_year"), ge=0,
+        description="Cost of where a child lives after a successful programme, £ a year (0 at home with family)"
     )
     counterfactual_exits: dict[int, float] = Field(
-        default={9: 0.17, 10: 0.30, 11: 0.18, 12: 0.05, 13: 0.08},
+        default_factory=national(SECTION, "counterfactual_exits"),
         description="Share of children whose counterfactual placement would have ended anyway (e.g. at 18), "
         "by quarter after entry; the rest stay beyond the horizon",
-        json_schema_extra=_source("Calibrated to the revised placement forecast of Appendix 1 (seed 000)"),
     )
     baseline_placement_budget_gbp_a_year: float | None = Field(
-        22_975_000, ge=0, description="Original placement budget forecast the savings come out of, £ a year",
-        json_schema_extra=_source(SEED_ROTHERHAM + " (out of authority placements, 2018/19 forecast)"),
+        default_factory=national(SECTION, "baseline_placement_budget_gbp_a_year"), ge=0,
+        description="Original placement budget forecast the savings come out of, £ a year",
     )
     cost_lines: list[CostLine] = Field(
-        default_factory=list, description="Service cost lines (none unless the council file states its programme's)"
+        default_factory=national(SECTION, "cost_lines"), description="Service cost lines of the programme"
     )
 
     # --- stated and block-contract models --------------------------------------------------
-    stated_savings_gbp: list[float] = Field(default_factory=list, description="Savings by plan year, £ (stated model)")
-    block_contract: BlockContract | None = None
+    stated_savings_gbp: list[float] = Field(
+        default_factory=national(SECTION, "stated_savings_gbp"), description="Savings by plan year, £ (stated model)")
+    block_contract: BlockContract | None = Field(default_factory=national(SECTION, "block_contract"))
 
     # --- financing ---------------------------------------------------------------------------
     investor_return: float = Field(
-        0.05, ge=0, le=0.10, description="Return the social investor is paid on the capital at base-case outcomes, 0-0.10",
-        json_schema_extra=_source(SEED_ROTHERHAM + ", para 4.9 (0% to 10%, 5% modelled)"),
+        default_factory=national(SECTION, "investor_return"), ge=0, le=0.10,
+        description="Return the social investor is paid on the capital at base-case outcomes, 0-0.10",
     )
     outcome_payment_basis: Literal["per_success", "per_care_day"] = Field(
-        "per_success", description="per_success: a price per child achieving the outcome; per_care_day: a price per care day saved"
+        default_factory=national(SECTION, "outcome_payment_basis"),
+        description="What an outcome payment pays for: each child achieving the outcome, or each day of care saved"
     )
-    payment_lag_years: int = Field(1, ge=0, le=5, description="Years between an outcome and its payment (verification)")
+    payment_lag_years: int = Field(
+        default_factory=national(SECTION, "payment_lag_years"), ge=0, le=5,
+        description="Years between an outcome and its payment (verification)")
     life_chances_fund: LifeChancesFund = Field(
-        default_factory=lambda: LifeChancesFund(annual_gbp=85_000, years=5, first_year=2019, source=SEED_ROTHERHAM + ", para 2.5"),
-        description="Life Chances Fund top-up of outcome payments",
-    )
-    quality_bonus: QualityBonus | None = None
+        default_factory=_fund, description="Life Chances Fund top-up of outcome payments")
+    quality_bonus: QualityBonus | None = Field(default_factory=national(SECTION, "quality_bonus"))
 
     # --- Green Book appraisal ------------------------------------------------------------------
-    discount_schedule: Literal["standard", "health"] = Field("standard", description="STPR schedule used", json_schema_extra=_source(GREEN_BOOK))
+    discount_schedule: Literal["standard", "health"] = Field(
+        default_factory=national(SECTION, "discount_schedule"), description="STPR schedule used")
     optimism_bias: float = Field(
-        0.10, ge=0, le=2, description="Uplift to costs for optimism bias, 0-2",
-        json_schema_extra=_source("HM Treasury Green Book supplementary guidance on optimism bias; illustrative rate for a service contract"),
-    )
+        default_factory=national(SECTION, "optimism_bias"), ge=0, le=2, description="Uplift to costs for optimism bias, 0-2")
 
     # --- uncertainty --------------------------------------------------------------------------
     uncertainty: dict[UncertainName, Distribution] = Field(
-        default={
-            "success_rate": Distribution(kind="triangular", low=0.4, mode=0.7, high=0.85),
-            # factors of the base value: £150,000 / £175,000 / £220,000 around £175,000
-            "counterfactual_cost_gbp_a_year": Distribution(kind="triangular", low="6/7", mode=1, high="44/35", relative=True),
-            "service_cost_factor": Distribution(kind="triangular", low=0.95, mode=1.0, high=1.25),
-            "savings_factor": Distribution(kind="triangular", low=0.8, mode=1.0, high=1.05),
-            "investor_return": Distribution(kind="uniform", low=0.0, high=0.10),
-        },
-        description="Distributions of the uncertain parameters",
-        json_schema_extra=_source("Ranges set around the seed's base case; success range from para 3.7 and UK MST sites"),
-    )
-    monte_carlo_draws: int = Field(10_000, ge=1_000, le=1_000_000, description="Monte Carlo draws")
-    seed: int = Field(20180806, description="Random seed of the Monte Carlo")
+        default_factory=_distributions, description="Distributions of the uncertain parameters")
+    monte_carlo_draws: int = Field(
+        default_factory=national(SECTION, "monte_carlo_draws"), ge=1_000, le=1_000_000, description="Monte Carlo draws")
+    seed: int = Field(default_factory=national(SECTION, "seed"), description="Random seed of the Monte Carlo")
 
     @model_validator(mode="after")
     def _consistent(self) -> CostBenefitParams:
@@ -330,6 +382,15 @@ COHORT_ONLY = {
 """Parameters that only the cohort model (a programme working with children) uses."""
 
 
+DESCRIPTIVE = frozenset({"programme", "summary", "source", "sources", "illustrative", "uncertainty",
+                         "source_headline", "source_table"})
+"""Fields of the cost_benefit section that describe the programme rather than enter the sums."""
+
+
+SECTIONS = frozenset({"block_contract", "quality_bonus", "life_chances_fund", "cost_lines", "stated_savings_gbp"})
+"""Parts of the section the assumptions table shows in rows of their own."""
+
+
 def assumptions_table(params: CostBenefitParams) -> list[dict[str, Any]]:
     """Every scalar parameter the appraisal uses, with its value, description and source (for the book)."""
     rows = []
@@ -337,16 +398,15 @@ def assumptions_table(params: CostBenefitParams) -> list[dict[str, Any]]:
         value = getattr(params, name)
         if params.benefit_model != "cohort" and name in COHORT_ONLY:
             continue
-        if name in ("sources", "uncertainty", "summary", "source", "programme") or isinstance(value, BaseModel | list):
+        if name in DESCRIPTIVE or name in SECTIONS or isinstance(value, BaseModel | list):
             continue
         if isinstance(value, dict):
             value = ", ".join(f"{k}: {v:g}" for k, v in value.items())
-        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
         if name in params.sources:
             source = params.sources[name]
         elif name in params.model_fields_set:
             source = params.source
         else:
-            source = extra.get("source", "National default of carebook")
+            source = default_source(CostBenefitParams, name)
         rows.append({"parameter": name, "value": value, "description": field.description or "", "source": source})
     return rows

@@ -12,29 +12,39 @@ from carebook.cost_benefit.params import CostBenefitParams, Distribution, parse_
 from carebook.errors import InputError
 
 
-def test_the_default_programme_has_no_cost_lines():
+def test_the_default_programme_is_no_councils():
+    """The defaults are neutral: no children, costs or placement budget; the cost of the placement
+    avoided is the catalogue's external residential price (£3,000 a week in 2016) x 52."""
     params = CostBenefitParams()
-    assert params.cost_lines == []
-    assert costs.total_costs(params).tolist() == [0.0] * 6
+    assert params.cost_lines == [] and params.children_a_year == 0
+    assert params.baseline_placement_budget_gbp_a_year is None and params.life_chances_fund.annual_gbp == 0
+    assert params.counterfactual_cost_gbp_a_year == 3_000 * 52
+    assert costs.total_costs(params).tolist() == [0.0] * 5
 
 
 def test_the_illustration_reads_rotherhams_lines_from_its_council_file(rotherham):
     lines, source = illustrative.programme_lines()
     assert lines == rotherham.cost_lines
     assert [line.annual_cost_gbp for line in lines] == [570_000, 400_000, 150_000]
-    assert source.startswith("data/councils/rotherham.yml: Appendix 1 revenue expenditure")
+    assert source.startswith("Rotherham Cabinet and Commissioners' Decision Making Meeting, 6 August 2018")
+    assert source.endswith(": Appendix 1 revenue expenditure; set-up of £66,125 spread over the budget lines 35,625 / 25,000 / 5,500")
     params = illustrative.illustrative_params(["E06000018"], "Nottingham")
     uplift = float(greenbook.to_real(np.array(1.0), 2018, 2024, greenbook.gdp_deflator()))
     first = params.cost_lines[0]
     assert (first.label, first.annual_cost_gbp, first.set_up_gbp) == ("Residential (ITM)", round(570_000 * uplift), round(35_625 * uplift))
     assert (first.start, first.end) == (dt.date(2027, 1, 1), dt.date(2031, 12, 31))
-    assert params.sources["cost_lines"].startswith("data/councils/rotherham.yml")
+    assert params.sources["cost_lines"].startswith("Rotherham Cabinet")
+    # the rest of the design is Rotherham's too: its success rate, capacity and ranges
+    assert (params.success_rate, params.children_a_year, params.programme_quarters) == (0.7, 12, 1)
+    assert params.uncertainty["counterfactual_cost_gbp_a_year"].low == 0.8
 
 
 @pytest.mark.parametrize(("slug", "expected"), [
     ("nottingham", (140_400.0, 156_000.0, 176_800.0)),  # £3,000 x 52 x 9/10, 1, 17/15
     ("buckinghamshire", (187_200.0, 205_920.0, 228_800.0)),  # £3,960 x 52 x 10/11, 1, 10/9
-    ("essex", (40_000.0, 52_000.0, 70_000.0)),  # absolute, as written
+    ("essex", (40_000.0, 52_000.0, 70_000.0)),  # £52,000 x 10/13, 1, 35/26
+    ("warwickshire", (232_492.0, 244_972.0, 260_000.0)),  # £244,972 x 4,471/4,711, 1, 5,000/4,711
+    ("rotherham", (150_000.0, 175_000.0, 220_000.0)),  # £175,000 x 6/7, 1, 44/35
 ])
 def test_relative_ranges_reproduce_the_absolute_figures_exactly(section, slug, expected):
     resolved = uncertainty.distributions(section(slug))["counterfactual_cost_gbp_a_year"]
@@ -71,4 +81,4 @@ def test_the_illustrative_programme_does_not_depend_on_the_councils_folder(tmp_p
     monkeypatch.setenv("CAREBOOK_COUNCILS_DIR", str(tmp_path))
     lines, source = illustrative.programme_lines()
     assert [line.annual_cost_gbp for line in lines] == [570_000, 400_000, 150_000]
-    assert source.startswith("data/councils/rotherham.yml")
+    assert source.startswith("Rotherham Cabinet")

@@ -25,8 +25,9 @@ def test_monte_carlo_draws_and_summary(rotherham):
     # every draw saves: the lowest success rate drawn (0.40, the triangular's low end) is well
     # above the break-even rate of about 0.18
     assert summary["probability_of_saving"] == (simulated["net_saving_gbp"] > 0).mean() == 1.0
-    low, high = rotherham.uncertainty["success_rate"].low, rotherham.uncertainty["success_rate"].high
-    assert (low, high) == (0.4, 0.85) and simulated["success_rate"].between(low, high).all()
+    resolved = uncertainty.distributions(rotherham)["success_rate"]  # 70% x 4/7 and x 17/14
+    low, high = resolved.low, resolved.high
+    assert (low, high) == (pytest.approx(0.4), 0.85) and simulated["success_rate"].between(low, high).all()
 
 
 def test_monte_carlo_matches_the_scalar_model(rotherham):

@@ -70,7 +70,7 @@ def test_national_defaults_and_parameters_the_council_file_does_not_set(tmp_path
 def test_a_structured_source_of_the_council_file_is_quoted():
     value, source = provenance.parameter(load_council("nottingham"), "cost_benefit.block_contract")
     assert value.places == 10
-    assert source.startswith("data/councils/nottingham.yml: Ten places from April 2015, full by November 2015 (seed 003)")
+    assert source.startswith("data/councils/nottingham.yml: Ten places from April 2015, full by November 2015; prices")
     assert provenance.shown(value).startswith("{places: 10, block_weekly_price_gbp: 2700, spot_weekly_price_gbp: 3000, occupancy: 0.95")
 
 
