@@ -28,7 +28,7 @@ import pandas as pd
 from carebook import public
 from carebook.council import Council
 from carebook.errors import InputError
-from carebook.prices import Group, PricesParams, Provider, price_source, weekly_price
+from carebook.prices import Group, PricesParams, Provider, Source, price, weekly_price
 from carebook.units import WEEKS_A_YEAR
 
 CHARACTERISTICS_FILE = "derived/la_cla_on_31_march_by_characteristics_2021_2025_from_dfe_rds.csv"
@@ -177,8 +177,15 @@ def catalogue_weekly_prices(prices: PricesParams | None) -> tuple[pd.Series, pd.
     """£ a week of each group of a care entry's cost and where each comes from (the council's
     ``prices:`` section, else the national catalogue)."""
     weekly = pd.Series({g: weekly_price(prices, *key) for g, key in PRICED_GROUPS.items()}, dtype=float)
-    sources = pd.Series({g: price_source(prices, *key) for g, key in PRICED_GROUPS.items()}, dtype=object)
+    sources = pd.Series({g: document(price(prices, *key).source) for g, key in PRICED_GROUPS.items()}, dtype=object)
     return weekly, sources
+
+
+def document(source: Source | str | None) -> str:
+    """A price's source as a document: publisher, title (year); a council's own text as it is."""
+    if isinstance(source, Source):
+        return f"{source.publisher}, {source.title} ({source.date:%Y})"
+    return source or "Council file"
 
 
 def checked_mix(mix: dict[str, float], where: str) -> pd.Series:

@@ -124,8 +124,8 @@ def summarise(page: Page, result: Result) -> None:
                "the sizes of the three changes are those the Tri-borough assumed in its 2014 bid, not measured "
                f"for {name}")
     page.summary(
-        answer=(f"If social work practice changed as modelled, {formats.count(result.fewer_entries)} fewer children a "
-                f"year would enter care in {name} once the change is in full effect, saving about {saving} a year "
+        answer=(f"For {name}: if social work practice changed as modelled, {formats.count(result.fewer_entries)} fewer "
+                f"children a year would enter care once the change is in full effect, saving about {saving} a year "
                 f"in placements and staff; each entry avoided saves {formats.money(entry.cost_gbp)} of placements."),
         decision=("Whether to invest in changing social work practice (fewer repeat referrals, fewer children "
                   "entering care from assessment or a child protection plan), and how much saving to plan for."),
@@ -207,7 +207,7 @@ def show_paper(page: Page, result: Result) -> None:
     if result.projection_vs_paper is not None:
         comparison = result.projection_vs_paper
         page.table(comparison_display(comparison), caption="Projected children a year: the paper, the model and the difference",
-                   formats={y: "{:,.0f}" for y in comparison["year"].unique()})
+                   formats=dict.fromkeys(comparison["year"].unique(), lambda v: f"{round(v) + 0:,.0f}"))
         page.notice(reasons_text(projection_reasons(comparison)), kind="note")
     if result.savings_vs_paper is not None:
         comparison = result.savings_vs_paper
@@ -216,7 +216,7 @@ def show_paper(page: Page, result: Result) -> None:
                                   entry.episode_weeks)
         page.table(comparison_display(comparison),
                    caption="Recurring savings, £ millions a year: the paper, the model and the difference",
-                   formats={y: "{:,.2f}" for y in comparison["year"].unique()})
+                   formats=dict.fromkeys(comparison["year"].unique(), lambda v: f"{round(v, 2) + 0:,.2f}"))
         page.notice(reasons_text(reasons), kind="note")
 
 
