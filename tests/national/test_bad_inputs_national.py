@@ -6,7 +6,6 @@ fixture; this tier reads the published folder (``public_data``)."""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -14,9 +13,8 @@ from collections.abc import Callable
 import pytest
 
 from carebook import public
-from carebook.errors import InputError
 from official_tables import (AT_31_MARCH, C1, CLA, NEIGHBOURS, NOTTINGHAM, RO3, BadTable, Edit, assert_one_clear_error,
-                             edited, published_lines, replace_field, write)
+                             edited)
 from public_folders import REAL_PUBLIC
 
 
@@ -118,22 +116,3 @@ def test_carebook_run_sufficiency_on_a_negative_count(tmp_path):
             "column children_count: expected a count, rate or share of 0 or more, got -476") in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
 
-
-@pytest.mark.parametrize(("value", "message"), [
-    ("n/a", r"line 155, column Children's social care - Children Looked After - Total Expenditure \(C3 = C1 \+ C2\): "
-            r"expected a number or a suppression code .*got 'n/a'"),
-    ("[x]", r"expected England's looked-after spend \(the ENGLAND row, .*\) and England's children starting care in 2025"),
-])
-def test_the_england_cost_of_a_care_episode_is_never_silently_missing(value, message, public_dir):
-    from carebook.flow import calibrate
-
-    (public_dir / "dfe").mkdir()
-    (public_dir / CLA).symlink_to(REAL_PUBLIC / CLA)
-    lines = published_lines(REAL_PUBLIC, RO3)
-    england = next(i for i, row in enumerate(lines) if ",ENGLAND," in row)
-    assert england == 154
-    column = next(i for i, name in enumerate(re.findall(r'"[^"]*"|[^,\n]+', lines[0])) if name == calibrate.RO3_COLUMN)
-    lines[england] = replace_field(lines[england], column, value)
-    write(public_dir, RO3, "".join(lines))
-    with pytest.raises(InputError, match=f"^{re.escape(RO3)}: {message}$"):
-        calibrate.england_cost_per_care_episode()

@@ -362,16 +362,19 @@ def test_carebook_run_names_a_missing_councils_folder(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------
-# The flow model's cost of a care episode reads RO3 through the loader
+# A care entry's cost reads the published numbers through the loader; a council whose figures
+# are withheld takes England's, and the source says so
 
 
-def test_the_england_cost_of_a_care_episode_from_the_real_files():
-    """England: RO3 2024-25 looked-after spend over children starting care in 2024-25."""
-    from carebook.flow import calibrate
+def test_a_council_whose_numbers_are_withheld_takes_englands_length_of_care():
+    """City of London 2025: its children looked after at 31 March are withheld ("c"), so the
+    length of a care episode is England's: 81,770 / 32,270 x 365.25 / 7 = 132.2 weeks."""
+    from carebook.care_entry import official_episode_weeks
+    from carebook.params import load_council
 
-    # £8,917,040.34614 thousand / 32,270 children starting care in England in 2024-25
-    assert calibrate.england_cost_per_care_episode() == pytest.approx(8_917_040_346.14 / 32_270)
-    assert round(calibrate.england_cost_per_care_episode()) == 276_326
+    weeks, source = official_episode_weeks(load_council("E09000001"))
+    assert weeks == pytest.approx(81_770 / 32_270 * 365.25 / 7)
+    assert source.endswith("England (City of London's own are not published)")
 
 
 @pytest.mark.parametrize("stem", ["Rotherham", "a b", "x<script>", "-lead"])

@@ -29,7 +29,8 @@ def test_models_take_their_defaults_and_sources_from_the_files() -> None:
     assert (sufficiency.forecast_band, sufficiency.forecast_simulations, sufficiency.target_fostering_in_house) == (0.9, 300, None)
     assert defaults.national_default("volume_sizing", "suitable_share").evidence == "amber"
     assert schema_source(VolumeSizingParams, "suitable_share") == (
-        "Social Finance, care journey cost analysis and volume sizing (seed 001), funnel row 5")
+        "Social Finance, care journey cost analysis and volume sizing (in the ADCS paper ‘Social Impact Bonds "
+        "– the only game in town?’), funnel row 5")
     # a default is a fresh copy: changing one model's list leaves the next model's alone
     volume.need_codes.append("N1")
     assert VolumeSizingParams().need_codes == ["N4", "N5", "N6"]
@@ -40,18 +41,18 @@ def test_flow_model_defaults_are_the_seeds_figures_exactly() -> None:
     assert sorted(defaults.national_defaults("flow_model")) == sorted(with_defaults)
     entry = defaults.national_default("flow_model", "assessments_per_referral")
     assert entry.value == 3700 / 4200 == 0.8809523809523809
-    assert entry.source == "Tri-borough Innovation Programme bid, July 2014 (seed 004): 3,700 assessments for 4,200 referrals"
+    assert entry.source == "Tri-borough Innovation Programme bid, July 2014: 3,700 assessments for 4,200 referrals"
     assert entry.evidence == "amber"
     params = FlowParams()
     assert params.assessments_per_referral == 3700 / 4200
     assert params.entries_via_plan_share == 112 / 280
     assert params.staff_saving_per_avoided_referral_gbp == 1_500_000 / 464
     assert params.staff_savings_phasing == [0.0, 0.25 / 1.5, 0.70 / 1.5, 1.0, 1.0]
-    assert (params.base, params.cost_per_care_episode_gbp, params.funding_request) == (None, None, None)
+    assert (params.base, params.care_episode_weeks, params.placement_mix, params.funding_request, params.published) == (None,) * 5
     assert ChangePhasing().direct_entry == [0.5, 1.0, 1.0, 1.0]
     assert defaults.national_default("flow_model", "repeat_referral_weight").evidence == "red"
     assert schema_source(FlowParams, "phasing") == (
-        "Tri-borough Innovation Programme bid, July 2014 (seed 004): calibrated to its projection table 2014/15-2018/19")
+        "Tri-borough Innovation Programme bid, July 2014: calibrated to its projection table 2014/15-2018/19")
 
 
 def test_styles_write_values_as_the_log_quotes_them() -> None:

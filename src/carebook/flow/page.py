@@ -1,79 +1,61 @@
-"""The flow model page: run the model for the page's council, glue its numbers, show its
-tables and charts, and save its results (the notebook only calls these)."""
+"""The flow model page: glue the figures of a :class:`~carebook.flow.analysis.Result`, its
+charts and its summary entry, save its results, and show its tables (the notebook only calls
+these, in readers' words)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from carebook import formats
-from carebook.provenance import parameter
+from carebook.care_entry import CHARACTERISTICS_FILE, NUMBERS_FILE
 from carebook.flow import calibrate, charts
-from carebook.flow.analysis import FlowRun, assumptions_table, run_flow_model
+from carebook.flow.analysis import Result, assumptions_table
 from carebook.flow.model import projection_display, projection_table, stage_balance
+from carebook.flow.published import comparison_display, projection_reasons, reasons_text, savings_reasons
 from carebook.flow.savings import (
-    check_funding_ties,
     funding_lines,
     funding_request_table,
     full_effect_reductions,
     savings_display,
     variance_summary,
 )
-from carebook.flow.sensitivity import sensitivity_curves, sensitivity_grid
 
 if TYPE_CHECKING:  # IPython and myst-nb are loaded by the notebooks alone
     from carebook.notebook import Page
-
 
 PRACTICE_INPUTS = ("flow_model.base", "flow_model.re_referral_reduction", "flow_model.direct_entry_reduction",
                    "flow_model.plan_to_care_reduction", "flow_model.phasing", "flow_model.repeat_referral_weight",
                    calibrate.C1, calibrate.C4, calibrate.D3, calibrate.CLA)
 """What the projected flows rest on (``carebook.provenance``): the base year (the council file's or
 the official statistics), the changes in practice and their phasing."""
-SAVING_INPUTS = PRACTICE_INPUTS + ("flow_model.cost_per_care_episode_gbp", "flow_model.placement_savings_phasing",
-                                   "flow_model.staff_saving_per_avoided_referral_gbp", "flow_model.staff_savings_phasing",
-                                   calibrate.RO3)
-"""What the savings rest on: the flows, the cost of a care episode and the staff saving."""
+CARE_ENTRY_INPUTS = ("flow_model.placement_mix", "flow_model.care_episode_weeks", CHARACTERISTICS_FILE, NUMBERS_FILE)
+"""What the cost of a care entry rests on: the placement mix, the length of care and the prices."""
+SAVING_INPUTS = PRACTICE_INPUTS + CARE_ENTRY_INPUTS + (
+    "flow_model.placement_savings_phasing", "flow_model.staff_saving_per_avoided_referral_gbp",
+    "flow_model.staff_savings_phasing")
+"""What the savings rest on: the flows, the cost of a care entry and the staff saving."""
+CHANGES = ("re_referral_reduction", "direct_entry_reduction", "plan_to_care_reduction")
 
 
-@dataclass(frozen=True)
-class FlowPage:
-    """The model run and the sensitivity tables the page shows."""
-
-    flow: FlowRun
-    curves: pd.DataFrame  #: Annex 2 curves (see sensitivity.sensitivity_curves)
-    grid: pd.DataFrame  #: two-way grid of the care-entry rates
-
-
-def run(page: Page) -> FlowPage:
-    """Run the model for the page's council, glue the narrative numbers and save the results."""
-    flow = run_flow_model(page.council)
-    if flow.params.funding_request is not None:
-        check_funding_ties(flow.params.funding_request)
-    result = FlowPage(
-        flow=flow,
-        curves=sensitivity_curves(flow.base, flow.rates, flow.scenario),
-        grid=sensitivity_grid(flow.base, flow.rates, flow.scenario),
-    )
-    glue_numbers(page, flow)
-    save_results(page, result)
+def show(page: Page, result: Result) -> None:
+    """Glue every figure and chart of the page, save its results and record its summary entry."""
+    glue_numbers(page, result)
     glue_figures(page, result)
-    return result
+    save_results(page, result)
+    summarise(page, result)
 
 
-def glue_numbers(page: Page, flow: FlowRun) -> None:
+def glue_numbers(page: Page, result: Result) -> None:
     """Glue every number the page's prose quotes."""
-    projection, rates, params = flow.projection, flow.rates, flow.params
+    projection, rates, params, entry = result.projection, result.rates, result.params, result.care_entry
     first, last = projection.iloc[0], projection.iloc[-1]
     fewer = full_effect_reductions(projection)
-    totals = flow.savings[flow.savings["saving"] == "total"].set_index("year")["saving_gbp"]
+    totals = result.savings[result.savings["saving"] == "total"].set_index("year")["saving_gbp"]
     page.glue("base_year", projection.index[0], fmt="{}")
     page.glue("final_year", projection.index[-1], fmt="{}")
     page.glue("first_saving_year", totals.index[0], fmt="{}")
     page.glue("full_saving_year", totals[totals >= totals.iloc[-1] - 0.5].index[0], fmt="{}")
-    page.glue("base_source", flow.base.source, fmt="{}")
+    page.glue("base_source", result.base.source, fmt="{}")
     for stage in ("referrals", "assessments", "conferences", "plans", "entries_into_care", "repeat_referrals",
                   "direct_entries", "entries_via_plan"):
         page.glue(f"{stage}_base", first[stage])
@@ -92,56 +74,101 @@ def glue_numbers(page: Page, flow: FlowRun) -> None:
     page.glue("plan_base", rates.plan_to_care_rate, fmt="{:.0%}")
     page.glue("plan_target", rates.plan_to_care_rate * (1 - params.plan_to_care_reduction), fmt="{:.0%}")
     page.glue("repeat_weight", params.repeat_referral_weight, fmt="{:.2f}")
-    page.glue("assessments_per_referral", flow.base.assessments / flow.base.referrals, fmt="{:.3f}")
-    page.glue("cost_per_episode", flow.cost_per_care_episode_gbp, fmt=formats.money)
+    page.glue("assessments_per_referral", result.base.assessments / result.base.referrals, fmt="{:.3f}")
+    page.glue("cost_per_entry", entry.cost_gbp, fmt=formats.money, inputs=CARE_ENTRY_INPUTS,
+              headline="Placement cost of a care entry avoided (placement prices x length of a care episode)")
+    page.glue("weekly_placement_cost", entry.weekly_cost_gbp, fmt=formats.money, inputs=CARE_ENTRY_INPUTS,
+              label="Weekly cost of a placement, weighted by the placement mix")
+    page.glue("care_episode_weeks", entry.episode_weeks, inputs=("flow_model.care_episode_weeks", NUMBERS_FILE),
+              label="Mean length of a care episode, weeks")
     page.glue("conference_change", last["conferences"] - first["conferences"], fmt="{:+,.0f}")
 
 
-def save_results(page: Page, result: FlowPage) -> None:
-    """Tidy results: projection, stage balance, sensitivity curves and grid, savings, funding request."""
-    flow = result.flow
-    page.save("flow_projection", projection_table(flow.projection))
-    page.save("flow_stage_balance", stage_balance(flow.projection))
+def glue_figures(page: Page, result: Result) -> None:
+    """Glue the flow diagram, the Annex 2 charts and the savings chart."""
+    page.figure("flow_diagram", charts.flow_diagram(result.projection))
+    page.figure("sensitivity_curves", charts.sensitivity_chart(result.curves))
+    page.figure("sensitivity_grid", charts.sensitivity_grid_chart(result.grid))
+    page.figure("savings_chart", charts.savings_chart(result.savings))
+
+
+def save_results(page: Page, result: Result) -> None:
+    """Tidy results: projection, stage balance, sensitivity, savings, the cost of a care entry,
+    the funding request and the comparison with the council's own paper."""
+    page.save("flow_projection", projection_table(result.projection))
+    page.save("flow_stage_balance", stage_balance(result.projection))
     page.save("flow_sensitivity", result.curves)
     page.save("flow_sensitivity_grid", result.grid)
-    page.save("flow_savings", flow.savings)
-    if flow.params.funding_request is not None:
-        page.save("flow_funding_request", funding_lines(flow.params.funding_request))
+    page.save("flow_savings", result.savings)
+    page.save("flow_care_entry_cost", result.care_entry.table().assign(episode_weeks=result.care_entry.episode_weeks,
+                                                                      cost_per_entry_gbp=result.care_entry.cost_gbp))
+    if result.params.funding_request is not None:
+        page.save("flow_funding_request", funding_lines(result.params.funding_request))
+    if result.projection_vs_paper is not None:
+        page.save("flow_projection_vs_paper", result.projection_vs_paper)
+    if result.savings_vs_paper is not None:
+        page.save("flow_savings_vs_paper", result.savings_vs_paper)
 
 
-def show_source(page: Page, flow: FlowRun) -> None:
+def own_changes(page: Page) -> bool:
+    """Whether the council file states its own sizes of the three changes in practice."""
+    return page.council.source_file is not None and set(CHANGES) <= page.council.flow_model.model_fields_set
+
+
+def summarise(page: Page, result: Result) -> None:
+    """The page's entry in the council's executive summary."""
+    name = page.council.name
+    saving = formats.money_millions(result.full_saving_gbp)
+    entry = result.care_entry
+    changes = ("the sizes of the three changes are the council's own assumptions" if own_changes(page) else
+               "the sizes of the three changes are those the Tri-borough assumed in its 2014 bid, not measured "
+               f"for {name}")
+    page.summary(
+        answer=(f"For {name}: if social work practice changed as modelled, {formats.count(result.fewer_entries)} fewer "
+                f"children a year would enter care once the change is in full effect, saving about {saving} a year "
+                f"in placements and staff; each entry avoided saves {formats.money(entry.cost_gbp)} of placements."),
+        decision=("Whether to invest in changing social work practice (fewer repeat referrals, fewer children "
+                  "entering care from assessment or a child protection plan), and how much saving to plan for."),
+        certainty=(f"Amber: {changes}; there is no range. An avoided entry is costed the same way for every "
+                   f"council: {formats.money(entry.weekly_cost_gbp)} a week (placement prices weighted by the "
+                   f"placement mix) for {formats.count(entry.episode_weeks)} weeks, the mean length of a care episode."),
+        basis=() if own_changes(page) else ("comparator",),
+        figure="recurring_saving",
+    )
+
+
+def show_source(page: Page, result: Result) -> None:
     """Say where the base year comes from; for official statistics, show the figures read."""
-    if flow.official is None:
-        page.notice(f"Base-year flows from {flow.base.source}.", kind="note")
+    if result.official is None:
+        page.notice(f"Base-year flows from the {result.base.source}.", kind="note")
         return
-    _, assessments_source = parameter(page.council, "flow_model.assessments_per_referral")
-    _, via_plan_source = parameter(page.council, "flow_model.entries_via_plan_share")
+    params = result.params
     page.notice(
-        f"Base-year flows from {page.council.name}'s own official statistics ({flow.base.year}). "
+        f"Base-year flows from {page.council.name}'s own official statistics ({result.base.year}). "
         f"Assessment counts are not in these tables: assessments are taken as "
-        f"{flow.params.assessments_per_referral:.3f} per referral ({assessments_source}), and "
-        f"{formats.share(flow.params.entries_via_plan_share)} of children entering care are taken to have had a "
-        f"child protection plan ({via_plan_source}).",
+        f"{params.assessments_per_referral:.3f} per referral, and {formats.share(params.entries_via_plan_share)} "
+        "of children entering care are taken to have had a child protection plan, as in the Tri-borough's bid "
+        "(see the assumptions below).",
         kind="important",
     )
-    evidence = flow.official.evidence.assign(year=flow.base.year)[["label", "year", "children", "file", "column"]]
+    evidence = result.official.evidence.assign(year=result.base.year)[["label", "year", "children", "source"]]
     page.table(
         evidence.rename(columns={"label": "Published figure", "year": "Year", "children": "Children",
-                                 "file": "File", "column": "Column"}),
+                                 "source": "Publication"}),
         caption=f"Official figures for {page.council.name} used as the base year",
     )  # fmt: skip
 
 
-def show_projection(page: Page, flow: FlowRun) -> None:
-    """The projection table in the seed's layout (children a year, change against the base year)."""
-    table = projection_display(flow.projection).rename_axis("Stage")
+def show_projection(page: Page, result: Result) -> None:
+    """The projection table (children a year, change against the base year)."""
+    table = projection_display(result.projection).rename_axis("Stage")
     page.table(table, caption="Projected children at each stage, with the change against the base year",
                index=True, formats={c: "{:,.0f}" for c in table.columns})
 
 
-def show_rates(page: Page, flow: FlowRun) -> None:
-    """Rates in force each year (0-1 shown as %)."""
-    rates = flow.projection[["re_referral_rate", "direct_entry_rate", "plan_to_care_rate"]].T
+def show_rates(page: Page, result: Result) -> None:
+    """Rates in force each year (shown as %)."""
+    rates = result.projection[["re_referral_rate", "direct_entry_rate", "plan_to_care_rate"]].T
     rates.index = [
         "Re-referral rate of cases closed in the year",
         "Direct entry into care, share of all assessments",
@@ -152,18 +179,53 @@ def show_rates(page: Page, flow: FlowRun) -> None:
     page.table(rates, caption="Rates in force each year", index=True, formats={c: "{:.1%}" for c in rates.columns})
 
 
-def show_savings(page: Page, flow: FlowRun) -> None:
+def show_care_entry(page: Page, result: Result) -> None:
+    """How a care entry avoided is costed: the placement mix and weekly prices, then the length."""
+    table = result.care_entry.table().rename(columns={
+        "group": "Placement", "share": "Share of care", "weekly_gbp": "Weekly price",
+        "weekly_share_gbp": "Share x price", "source": "Source"})  # fmt: skip
+    page.table(table, caption="The weekly cost of a placement, weighted by the placement mix",
+               formats={"Share of care": "{:.0%}", "Weekly price": formats.money, "Share x price": formats.money})
+
+
+def show_savings(page: Page, result: Result) -> None:
     """Savings by year in £ millions."""
-    table = savings_display(flow.savings).rename_axis("Saving")
+    table = savings_display(result.savings).rename_axis("Saving")
     page.table(table, caption="Projected recurring cost savings, £ millions a year", index=True,
                formats={c: "£{:,.2f}m" for c in table.columns})
 
 
-def show_funding_request(page: Page, flow: FlowRun) -> None:
+def show_paper(page: Page, result: Result) -> None:
+    """The council's own paper beside the model: projection and savings, the differences and
+    the reasons; or a sentence when the council file gives no paper."""
+    published = result.params.published
+    if published is None or (result.projection_vs_paper is None and result.savings_vs_paper is None):
+        page.notice(f"{page.council.name} has no projection or savings table of its own in this book to set "
+                    "beside the model: the figures above are the model's alone.", kind="note")
+        return
+    page.notice(f"Source: {published.source}.", kind="note")
+    if result.projection_vs_paper is not None:
+        comparison = result.projection_vs_paper
+        page.table(comparison_display(comparison), caption="Projected children a year: the paper, the model and the difference",
+                   formats=dict.fromkeys(comparison["year"].unique(), lambda v: f"{round(v) + 0:,.0f}"))
+        page.notice(reasons_text(projection_reasons(comparison)), kind="note")
+    if result.savings_vs_paper is not None:
+        comparison = result.savings_vs_paper
+        entry = result.care_entry
+        reasons = savings_reasons(comparison, published.projection, entry.cost_gbp, entry.weekly_cost_gbp,
+                                  entry.episode_weeks)
+        page.table(comparison_display(comparison),
+                   caption="Recurring savings, £ millions a year: the paper, the model and the difference",
+                   formats=dict.fromkeys(comparison["year"].unique(), lambda v: f"{round(v, 2) + 0:,.2f}"))
+        page.notice(reasons_text(reasons), kind="note")
+
+
+def show_funding_request(page: Page, result: Result) -> None:
     """The funding request and its variance to the previous proposal, or a note that there is none."""
-    request = flow.params.funding_request
+    request = result.params.funding_request
     if request is None:
-        page.notice(f"{page.council.name}'s file records no funding request (flow_model.funding_request).", kind="note")
+        page.notice(f"No funding request is recorded for {page.council.name}: this section applies to a council "
+                    "bidding for a programme's funding, as the Tri-borough did to the Innovation Programme.", kind="note")
         return
     table = funding_request_table(request).rename_axis("Line item")
     page.table(table, caption=f"Funding request to the {request.funder}, £ thousands", index=True,
@@ -173,15 +235,7 @@ def show_funding_request(page: Page, flow: FlowRun) -> None:
                formats=dict.fromkeys(summary.columns, formats.amount))
 
 
-def show_assumptions(page: Page, flow: FlowRun) -> None:
+def show_assumptions(page: Page, result: Result) -> None:
     """Each assumption with its value and source."""
-    table = assumptions_table(flow, page.council.source_file)
+    table = assumptions_table(result, page.council)
     page.table(table.rename(columns=str.capitalize), caption="Assumptions of the flow model")
-
-
-def glue_figures(page: Page, result: FlowPage) -> None:
-    """Glue the flow diagram, the Annex 2 charts and the savings chart."""
-    page.figure("flow_diagram", charts.flow_diagram(result.flow.projection))
-    page.figure("sensitivity_curves", charts.sensitivity_chart(result.curves))
-    page.figure("sensitivity_grid", charts.sensitivity_grid_chart(result.grid))
-    page.figure("savings_chart", charts.savings_chart(result.flow.savings))

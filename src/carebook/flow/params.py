@@ -4,8 +4,8 @@ The national defaults, with their units, sources and evidence ratings, are in
 ``data/reference/defaults/flow_model.yml`` (:mod:`carebook.defaults`); these models keep
 types, bounds and meanings.
 
-The model follows children from referral to care (seed 004, the Tri-borough Innovation
-Programme bid, July 2014): referrals (new + repeat), assessments, initial child
+The model follows children from referral to care (the Tri-borough Innovation Programme
+bid, July 2014): referrals (new + repeat), assessments, initial child
 protection conferences, child protection plans, entries into care directly and via a
 plan, and step-down. Three practice changes (fewer repeat referrals, fewer direct entries
 into care, fewer plans ending in care) are phased in year by year.
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -27,7 +27,7 @@ from carebook.defaults import national
 #: The file of national defaults (``data/reference/defaults/flow_model.yml``).
 SECTION = "flow_model"
 
-SEED = "Tri-borough Innovation Programme bid, July 2014 (seed 004)"
+SEED = "Tri-borough Innovation Programme bid (Tri-borough local authorities and the Spring Consortium, July 2014)"
 PHASE_FULL_EFFECT = 1.0
 YEAR_LABEL = re.compile(r"^(\d{4})/(\d{2})$")
 
@@ -188,6 +188,58 @@ class FundingRequest(BaseModel):
         return self
 
 
+CareGroup = Literal["fostering", "residential", "semi_independence", "adoption", "with_parents", "other"]
+"""Placement groups of a care entry's cost (:data:`carebook.care_entry.PRICED_GROUPS`)."""
+
+
+class PublishedProjection(BaseModel):
+    """A paper's projection table: children a year at each stage, from the base year."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    years: list[str] = Field(min_length=1, description="Years of the table, the base year first")
+    referrals: list[float]
+    assessments: list[float]
+    conferences: list[float]
+    plans: list[float]
+    entries_into_care: list[float]
+
+    @model_validator(mode="after")
+    def _lengths(self) -> PublishedProjection:
+        for stage in ("referrals", "assessments", "conferences", "plans", "entries_into_care"):
+            if len(getattr(self, stage)) != len(self.years):
+                raise ValueError(f"expected {len(self.years)} figures of {stage}, one a year, got {getattr(self, stage)}")
+        return self
+
+
+class PublishedSavings(BaseModel):
+    """A paper's recurring savings table, £ millions a year."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    years: list[str] = Field(min_length=1, description="Years of the table")
+    placements: list[float]
+    staff: list[float]
+    total: list[float]
+
+    @model_validator(mode="after")
+    def _lengths(self) -> PublishedSavings:
+        for row in ("placements", "staff", "total"):
+            if len(getattr(self, row)) != len(self.years):
+                raise ValueError(f"expected {len(self.years)} figures of {row} savings, one a year, got {getattr(self, row)}")
+        return self
+
+
+class PublishedFigures(BaseModel):
+    """The tables of a council's own paper that the model reproduces, with their source."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field(description="The paper: title, publisher and date, and where in it the tables are")
+    projection: PublishedProjection | None = None
+    savings_gbp_millions: PublishedSavings | None = None
+
+
 class FlowParams(BaseModel):
     """Parameters with national defaults; a council file overrides them."""
 
@@ -227,10 +279,15 @@ class FlowParams(BaseModel):
         "(32% to 24% = 0.25)",
     )  # fmt: skip
     phasing: ChangePhasing = Field(default_factory=ChangePhasing, description="Phasing of each change by year")
-    cost_per_care_episode_gbp: float | None = Field(
-        default_factory=national(SECTION, "cost_per_care_episode_gbp"), gt=0,
-        description="Average cost of a care episode, £ (the placement cost avoided by one fewer entry into care); "
-        "when absent: the council's looked-after children spend divided by its children starting to be looked after",
+    placement_mix: dict[CareGroup, float] | None = Field(
+        default_factory=national(SECTION, "placement_mix"),
+        description="Share (0-1) of care in each placement group, adding up to 1, that weights the weekly prices "
+        "of an avoided care entry; when absent: the council's children looked after at 31 March by placement",
+    )
+    care_episode_weeks: float | None = Field(
+        default_factory=national(SECTION, "care_episode_weeks"), gt=0, le=1000,
+        description="Mean length of a care episode, weeks; when absent: the council's children looked after at "
+        "31 March / children starting care in the year x weeks a year",
     )  # fmt: skip
     placement_savings_phasing: list[float] = Field(
         default_factory=national(SECTION, "placement_savings_phasing"),
@@ -247,6 +304,10 @@ class FlowParams(BaseModel):
     funding_request: FundingRequest | None = Field(
         default_factory=national(SECTION, "funding_request"),
         description="An Innovation Programme style funding request with its line items (optional)",
+    )
+    published: PublishedFigures | None = Field(
+        default_factory=national(SECTION, "published"),
+        description="The projection and savings tables of the council's own paper, shown beside the model's (optional)",
     )
 
     @field_validator("placement_savings_phasing", "staff_savings_phasing")

@@ -1,7 +1,7 @@
 """Money: recurring savings from the flow projection and the funding request.
 
-Placement savings = entries into care avoided at full effect x average cost of a care
-episode (£), reached gradually by a stated ramp; staff savings = referrals avoided at full
+Placement savings = entries into care avoided at full effect x the placement cost of a care
+entry (£, :mod:`carebook.care_entry`), reached gradually by a stated ramp; staff savings = referrals avoided at full
 effect x staff cost per referral (£ a year), by their own ramp. The funding request is
 built from its line items: request = previous proposal + variances, and its totals must
 tie to the published totals.
@@ -30,21 +30,21 @@ def recurring_saving(avoided: float, unit_saving_gbp: float, ramp: list[float]) 
     return avoided * unit_saving_gbp * np.asarray(ramp, dtype=float)
 
 
-def savings_by_year(projection: pd.DataFrame, params: FlowParams, cost_per_care_episode_gbp: float) -> pd.DataFrame:
+def savings_by_year(projection: pd.DataFrame, params: FlowParams, cost_per_care_entry_gbp: float) -> pd.DataFrame:
     """Recurring savings by year after the base year (long: year, saving, saving_gbp).
 
     ``saving`` is ``placements``, ``staff`` or ``total``.
     """
     avoided = full_effect_reductions(projection)
     years = year_labels(projection.index[0], len(params.placement_savings_phasing))[1:]
-    placements = recurring_saving(avoided["entries_into_care"], cost_per_care_episode_gbp, params.placement_savings_phasing)
+    placements = recurring_saving(avoided["entries_into_care"], cost_per_care_entry_gbp, params.placement_savings_phasing)
     staff = recurring_saving(avoided["referrals"], params.staff_saving_per_avoided_referral_gbp, params.staff_savings_phasing)
     wide = pd.DataFrame({"year": years, "placements": placements, "staff": staff}).assign(total=placements + staff)
     return wide.melt(id_vars="year", var_name="saving", value_name="saving_gbp")
 
 
 def savings_display(savings: pd.DataFrame) -> pd.DataFrame:
-    """Savings by year as the seed shows them: rows by kind, years as columns, £ millions."""
+    """Savings by year as the bid shows them: rows by kind, years as columns, £ millions."""
     table = savings.pivot(index="saving", columns="year", values="saving_gbp").loc[["placements", "staff", "total"]]
     table = (table / 1e6).round(2)
     table.index = [SAVING_LABELS.get(k, "Total savings") for k in table.index]

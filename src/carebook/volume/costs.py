@@ -22,7 +22,8 @@ from carebook.council import Council
 from carebook.prices import Group, PricesParams, price_source, weekly_price
 from carebook.volume.care_days import placement_days
 from carebook.volume.params import PLACEMENT_GROUP_NAMES, VolumeSizingParams
-from carebook.units import DAYS_A_YEAR
+from carebook.care_entry import entry_cost_gbp
+from carebook.units import DAYS_A_WEEK, DAYS_A_YEAR
 
 GROUPS = ["F", "A", "R", "I", "U"]
 RO3_FILE = "derived/ro3_{year}_children_looked_after_expenditure_by_la_gbp_thousands.csv"
@@ -183,11 +184,11 @@ def council_unit_costs(
     and a sentence for the page saying which basis was used."""
     params = council.volume_sizing
     if params.unit_cost_basis == "parameters":
-        return unit_costs(params, prices=council.prices), None, "Weekly costs are the parameters (the council file sets unit_cost_basis: parameters)."
+        return unit_costs(params, prices=council.prices), None, "Weekly costs are the prices of the catalogue of placement prices, as the council file asks."
     year = latest_spend_year(observed_from, observed_to)
     if year is None:
         return unit_costs(params, prices=council.prices), None, (
-            "Weekly costs are the national parameters: the 903 data cover no financial year with "
+            "Weekly costs are the national prices: the SSDA903 data cover no financial year with "
             f"published spend by placement line ({', '.join(SPEND_YEARS)})."
         )
     published = children_looked_after(council, year)
@@ -195,7 +196,7 @@ def council_unit_costs(
     ratio = in_data / published if published > 0 else float("nan")
     if pd.notna(ratio) and not SCALE_RANGE[0] <= ratio <= SCALE_RANGE[1]:
         return unit_costs(params, prices=council.prices), None, (
-            f"Weekly costs are the national parameters: in {year} the 903 data hold {in_data:,.0f} child-years "
+            f"Weekly costs are the national prices: in {year} the SSDA903 data hold {in_data:,.0f} child-years "
             f"in care against {published:,.0f} children looked after published for the council, so the "
             "council's spend cannot be divided by the data's placement days."
         )
@@ -203,8 +204,8 @@ def council_unit_costs(
     spend = official_spend(council, year)
     table = unit_costs(params, spend, placement_days(intervals, start, end), year, prices=council.prices)
     return table, year, (
-        f"Weekly costs use the council's {year} spend divided by the placement days in the 903 data where "
-        "both exist, and the national parameters for the other groups."
+        f"Weekly costs use the council's {year} spend divided by the placement days in the SSDA903 data where "
+        "both exist, and the national prices for the other groups."
     )
 
 
@@ -239,27 +240,25 @@ def spend_per_child_check(
 
 def journey_cost(care: pd.DataFrame, costs: pd.DataFrame, observation_years: int) -> pd.DataFrame:
     """Average placement cost (£) of a care journey by year since entry, all journeys
-    beside complete journeys.
+    beside complete journeys, costed as every care entry is (:func:`carebook.care_entry.entry_cost_gbp`).
 
     ``care`` is :func:`carebook.volume.journeys.journey_care_days`; ``costs`` has
-    sf_group and weekly_cost_gbp. A child-year costs the sum over groups of days x
-    weekly cost / 7; the year's average is over the children in that year's sample.
+    sf_group and weekly_cost_gbp. For each journey year, the weeks in care of the average
+    child in that year's sample times the weekly cost weighted by that year's mix of care
+    days by group (the same as the average over children of days x weekly cost / 7).
     Returns columns journeys, journey_year, children, mean_cost_gbp (£ in that year),
     cumulative_cost_gbp (£ from entry to the end of that year).
     """
-    daily = care["sf_group"].map(costs.set_index("sf_group")["weekly_cost_gbp"] / 7)
-    child_years = care.assign(cost_gbp=care["care_days"] * daily).groupby(
-        ["CHILD", "journey_year"], as_index=False
-    ).agg(cost_gbp=("cost_gbp", "sum"), complete=("complete", "first"))
-    tables = [
-        child_years.assign(journeys="all"),
-        child_years[child_years["complete"]].assign(journeys="complete"),
-    ]
-    table = pd.concat(tables, ignore_index=True)
-    table = table[table["journey_year"] <= observation_years]
-    summary = table.groupby(["journeys", "journey_year"], as_index=False).agg(
-        children=("CHILD", "nunique"), mean_cost_gbp=("cost_gbp", "mean")
-    ).astype({"mean_cost_gbp": "float64"})  # float also when there is no journey
-    return summary.assign(
-        cumulative_cost_gbp=summary.groupby("journeys")["mean_cost_gbp"].cumsum()
-    )
+    care = care[care["journey_year"] <= observation_years]
+    tables = pd.concat([care.assign(journeys="all"), care[care["complete"]].assign(journeys="complete")],
+                       ignore_index=True)
+    keys = ["journeys", "journey_year"]
+    days = tables.pivot_table(index=keys, columns="sf_group", values="care_days", aggfunc="sum", fill_value=0)
+    children = tables.groupby(keys)["CHILD"].nunique().rename("children")
+    total = days.sum(axis=1)
+    weeks = total / children / DAYS_A_WEEK
+    mix = days.div(total.where(total > 0), axis=0).fillna(0.0)
+    cost = entry_cost_gbp(mix, costs.set_index("sf_group")["weekly_cost_gbp"], weeks)
+    summary = pd.DataFrame({"children": children, "mean_cost_gbp": cost.astype("float64")}).reset_index()
+    summary = summary.sort_values(keys, ignore_index=True)
+    return summary.assign(cumulative_cost_gbp=summary.groupby("journeys")["mean_cost_gbp"].cumsum())

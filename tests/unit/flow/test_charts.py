@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from carebook.flow import charts
-from carebook.flow.analysis import run_flow_model
+from carebook.flow.analysis import analyse
 from carebook.flow.sensitivity import sensitivity_curves, sensitivity_grid
 from carebook.params import load_council
 
 
 @pytest.fixture(scope="module")
 def flow():
-    return run_flow_model(load_council("triborough"))
+    return analyse(load_council("triborough"))
 
 
 def test_arrows_carry_the_seed_current_flow(flow):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from carebook.errors import InputError
-from carebook.flow.analysis import run_flow_model
+from carebook.flow.analysis import analyse
 from carebook.flow.calibrate import financial_year
 from carebook.flow.scenarios import checked_profile
 from carebook.params import load_council
@@ -73,7 +73,7 @@ def _published(file: str, code: str, period: str, column: str, population_type: 
 
 
 def test_leeds_runs_on_its_own_published_figures():
-    run = run_flow_model(load_council(LEEDS))
+    run = analyse(load_council(LEEDS))
     period = run.official.evidence["time_period"].iloc[0]
     assert period == "2025" and run.base.year == financial_year(period) == "2024/25"
     referrals = _published("c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv", LEEDS, period, "referral_count")
@@ -108,34 +108,6 @@ def test_a_group_sums_its_members_published_counts():
     assert official.base.repeat_referral_rate == pytest.approx(repeats / total)
 
 
-def _ro3_spend_gbp(code: str) -> float:
-    path = Path(os.environ["CAREBOOK_PUBLIC_DATA"]) / "derived" / "ro3_2024_25_children_looked_after_expenditure_by_la_gbp_thousands.csv"
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if row["ONS Code"] == code:
-                return float(row["Children's social care - Children Looked After - Total Expenditure (C3 = C1 + C2)"]) * 1000
-    raise AssertionError(code)
-
-
-def test_leeds_cost_of_a_care_episode_is_its_spend_per_child_starting_care():
-    run = run_flow_model(load_council(LEEDS))
-    starting = _published("cla_number_and_rate_per_10k_children.csv", LEEDS, "2025", "children_count",
-                          "Children starting to be looked after each year")
-    assert run.cost_per_care_episode_gbp == pytest.approx(_ro3_spend_gbp(LEEDS) / starting)
-    assert run.cost_source.startswith("MHCLG revenue outturn RO3 2024-25")
-
-
-def test_a_council_whose_spend_is_not_in_ro3_uses_the_england_figure():
-    from carebook.flow.calibrate import england_cost_per_care_episode
-
-    sandwell = load_council("E08000028")  # RO3 records £5k: its children's trust holds the spend
-    run = run_flow_model(sandwell)
-    assert run.cost_per_care_episode_gbp == pytest.approx(england_cost_per_care_episode())
-    assert run.cost_source.startswith("England figure")
-    # £8,917,040.34614 thousand / 32,270 children starting care in England in 2024-25
-    assert round(run.cost_per_care_episode_gbp) == 276_326
-
-
 def test_a_council_without_a_complete_year_is_one_clear_error():
     with pytest.raises(InputError, match="expected one year in which referrals"):
-        run_flow_model(load_council("E09000001"))  # City of London: figures suppressed
+        analyse(load_council("E09000001"))  # City of London: figures suppressed

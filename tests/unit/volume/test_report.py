@@ -8,7 +8,7 @@ import pytest
 
 from carebook.volume.charts import funnel_chart, funnel_stages
 from carebook.volume.funnel import funnel_counts, funnel_periods
-from carebook.volume.report import funnel_table, hide_small_groups
+from carebook.volume.page import funnel_table, hide_small_groups
 from volume_cases import OBSERVED_FROM, OBSERVED_TO
 
 
@@ -51,13 +51,14 @@ def test_results_hold_no_child_level_data(header, episodes):
     birth or postcode among the values, counts of 1 to 4 blanked."""
     from carebook.params import load_council
     from carebook.ssda903 import Extract
-    from carebook.volume.report import analyse, results_tables, summary
+    from carebook.volume.analysis import Inputs, analyse
+    from carebook.volume.page import headline_figures, results_tables
 
     header = header.assign(CHILD="child-" + header["CHILD"])  # codes unlike any group letter
     episodes = episodes.assign(CHILD="child-" + episodes["CHILD"])
     extract = Extract(header=header, episodes=episodes, is_synthetic=True, source="hand-built extract",
                       start=OBSERVED_FROM, end=OBSERVED_TO)
-    result = analyse(extract, load_council("nottingham"))
+    result = analyse(load_council("nottingham"), Inputs(extract))
     tables = results_tables(result)
     identifiers = {"CHILD", "DOB", "UPN", "HOME_POST", "PL_POST", "MC_DOB", "MOTHER"}
     for name, table in tables.items():
@@ -67,7 +68,26 @@ def test_results_hold_no_child_level_data(header, episodes):
         counts = table[~table["step"].isin(["4", "5", "6"])] if "step" in table else table  # 4-6: averages
         if "children" in table:
             assert not counts["children"].between(1, 4).any(), name
-    figures = summary(result, extract)
+    figures = headline_figures(result)
     assert figures["journey_cohort_children"] is None  # 4 children
     assert figures["eligible_cases_a_year"] == pytest.approx(5 / 3 * 0.7 * 0.65)
     assert figures["journey_cost_years"] == 4
+
+
+def test_the_cost_of_a_care_entry_is_the_cohorts_weeks_in_care_times_its_weighted_weekly_cost(header, episodes):
+    """Costed as every care entry is: weighted years in care x 52.18 weeks x the unit costs
+    weighted by the cohort's care days (all ages)."""
+    from carebook.params import load_council
+    from carebook.ssda903 import Extract
+    from carebook.units import WEEKS_A_YEAR
+    from carebook.volume.analysis import Inputs, analyse
+
+    extract = Extract(header=header, episodes=episodes, is_synthetic=True, source="hand-built extract",
+                      start=OBSERVED_FROM, end=OBSERVED_TO)
+    result = analyse(load_council("nottingham"), Inputs(extract))
+    mix = result.mix[result.mix["age_at_entry"] == -1].set_index("sf_group")["share"]
+    weekly = result.unit_costs.set_index("sf_group")["weekly_cost_gbp"]
+    years = result.by_age.query("journeys == 'all' and age_at_entry == -1")["years_in_care"].iloc[0]
+    expected = (mix * weekly.reindex(mix.index)).sum() * years * WEEKS_A_YEAR
+    assert result.care_entry.cost_gbp == pytest.approx(expected)
+    assert result.synthetic

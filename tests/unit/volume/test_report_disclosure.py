@@ -6,7 +6,8 @@ import math
 
 import pandas as pd
 
-from carebook.volume import charts, report
+from carebook.volume import charts
+from carebook.volume import page as report
 
 
 def test_an_age_the_all_ages_row_would_reveal_is_hidden_too():
