@@ -57,13 +57,10 @@ def model_cells(result: ChildLevelSufficiency) -> pd.DataFrame:
     ``model_children, model_share``; counts suppressed as in the results files (NaN)."""
     t = result.threshold
     keys = ["date", "placement_group"]
-    parts = {
-        "provision": suppress_long(result.provision, keys, "provision", t).assign(category=lambda f: f["provision"]),
-        "sex": suppress_long(result.gender, [*keys, "provision"], "sex", t).rename(columns={"sex": "category"}),
-        "legal_status": suppress_long(result.legal_status, [*keys, "provision"], "legal_status", t).rename(
-            columns={"legal_status": "category"}),
-    }
-    cells = pd.concat([part.assign(table=name) for name, part in parts.items()], ignore_index=True)
+    tables = {"provision": (result.provision, keys), "sex": (result.gender, [*keys, "provision"]),
+              "legal_status": (result.legal_status, [*keys, "provision"])}
+    cells = pd.concat([suppress_long(frame, rows, name, t).assign(table=name, category=lambda f, c=name: f[c])
+                       for name, (frame, rows) in tables.items() if len(frame)], ignore_index=True)
     cells = cells.astype({"placement_group": "string", "provision": "string", "category": "string"})
     return cells.rename(columns={"children": "model_children", "share": "model_share"})[
         ["table", "placement_group", "provision", "category", "model_children", "model_share", "suppressed"]]

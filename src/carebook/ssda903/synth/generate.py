@@ -101,13 +101,13 @@ def generate(council: Council | str, start_year: int | None = None, end_year: in
     urn = np.char.add("SC", rng.integers(100_000, 1_000_000, len(place)).astype(str)).astype(object)
 
     return assemble(council, state, periods, place, provider, homes, placed, urn, window_start, window_end,
-                     seed, targets, rng)
+                    targets, rng)
 
 
 
 
 def assemble(council: Council, state: State, periods: pd.DataFrame, place, provider, homes, placed, urn,
-              window_start: pd.Timestamp, window_end: pd.Timestamp, seed: int, targets: Targets,
+              window_start: pd.Timestamp, window_end: pd.Timestamp, targets: Targets,
               rng: np.random.Generator) -> Extract:
     """Turn the generation state into the canonical header and episodes frames."""
     rows = coded_episodes(state, place)
@@ -165,8 +165,7 @@ def assemble(council: Council, state: State, periods: pd.DataFrame, place, provi
         header=header,
         episodes=episodes,
         is_synthetic=True,
-        source=(f"synthetic extract for {council.name} calibrated to {targets.basis}{seeded}, seed {seed}; "
-                f"not real children"),
+        source=f"synthetic extract for {council.name} calibrated to {targets.basis}{seeded}; not real children",
         start=window_start,
         end=window_end,
     )
