@@ -31,7 +31,7 @@ def test_placed_within_20_miles_traces_to_its_function_and_inputs(figures):
     assert row["label"] == "Placed within 20 miles of home (England 69%)"
     # DfE's characteristics table at 31 March 2025: Nottingham's children within 20 miles of home.
     assert row["text"] == "72%" and float(row["value"]) == pytest.approx(0.7246, abs=5e-5)
-    assert row["function"] == "carebook.sufficiency.official_page.glue_narrative"
+    assert row["function"] == "carebook.sufficiency.page.glue_official"
     assert row["parameters"] == "sufficiency.target_all_within_20_miles = 0.85"
     assert row["data_files"] == "derived/la_cla_on_31_march_by_characteristics_2021_2025_from_dfe_rds.csv"
     assert "sufficiency.target_all_within_20_miles: data/councils/nottingham.yml: Commissioning and Sufficiency Strategy 2014-2016" in row["sources"]
@@ -42,6 +42,7 @@ def test_every_figure_of_the_page_is_recorded_once_with_its_producer(figures):
     assert figures.index.is_unique
     assert {"cla", "rate_council", "c903_within_20", "c903_forecast"} <= set(figures.index)
     assert figures.loc["cla", "value"] == "639.0" and figures.loc["cla", "text"] == "639"
-    assert figures.loc["c903_within_20", "function"] == "carebook.sufficiency.child_level.glue_narrative"
-    assert set(figures["function"]) == {"carebook.sufficiency.official_page.glue_narrative",
-                                        "carebook.sufficiency.child_level.glue_narrative"}
+    assert figures.loc["c903_within_20", "function"] == "carebook.sufficiency.page.glue_child_level"
+    assert set(figures["function"]) == {"carebook.sufficiency.page.glue_official",
+                                        "carebook.sufficiency.page.glue_child_level",
+                                        "carebook.sufficiency.page.glue_reconciliation"}

@@ -33,6 +33,11 @@ def load_for_council(council: Council) -> Extract:
     return generate(council, params.synth_start_year, params.synth_end_year, params.seed)
 
 
+DFE_RULES_NOT_RUN = ("DfE's validation rules could not be run on this extract here, so its rows were checked only "
+                     "as they were read; the council can run them with its own validation tools.")
+"""What the page says when DfE's rules cannot run (the validator is not installed, or failed)."""
+
+
 def with_dfe_rules(extract: Extract, raw: RawExtract, council: Council) -> Extract:
     """The extract with DfE's validation rules counted on each collection year's files
     (with the council's code where it is one council); where they cannot run (no
@@ -42,6 +47,6 @@ def with_dfe_rules(extract: Extract, raw: RawExtract, council: Council) -> Extra
 
     try:
         rules, note = dfe_rules_by_year(raw, council.codes[0] if len(council.codes) == 1 else None)
-    except InputError as error:
-        return replace(extract, dfe_note=f"DfE's validation rules could not be run: {error}")
+    except InputError:
+        return replace(extract, dfe_note=DFE_RULES_NOT_RUN)
     return replace(extract, dfe_rules=rules, dfe_note=note)

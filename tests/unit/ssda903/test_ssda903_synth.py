@@ -147,7 +147,10 @@ def test_load_for_council_uses_the_synthetic_extract_unless_one_is_configured(tm
     own = council.model_copy(update={"ssda903": Ssda903Params(path=str(tmp_path))})
     mine = load_for_council(own)
     assert not mine.is_synthetic and "own SSDA903 extract" in mine.source
-    assert mine.dfe_note.startswith("DfE's validation rules could not be run: DfE's validation rules need their own environment")
+    assert mine.dfe_note == ("DfE's validation rules could not be run on this extract here, so its rows were checked "
+                             "only as they were read; the council can run them with its own validation tools.")
+    assert "make setup" not in mine.dfe_note and "synthetic extract for Buckinghamshire calibrated to DfE" in synthetic.source
+    assert "seed" not in synthetic.source
     pd.testing.assert_frame_equal(mine.episodes, synthetic.episodes)
 
 

@@ -8,7 +8,7 @@ from sufficiency_903_fixture import EPISODES, HEADER
 
 from carebook.params import load_council
 from carebook.ssda903 import Extract, load_for_council
-from carebook.sufficiency import child_level
+from carebook.sufficiency import child_charts, child_disclosure, child_level, child_tables, page as page_view
 
 IDS = {child: f"CHILD{number:05d}X" for number, child in enumerate(sorted(HEADER["CHILD"]), start=1)}
 SECTORS = sorted(set(EPISODES["HOME_POST"].dropna()) | set(EPISODES["PL_POST"].dropna()))
@@ -31,17 +31,17 @@ def nottingham() -> child_level.ChildLevelSufficiency:
 
 def _saved(result) -> dict:
     saved: dict = {}
-    child_level.save_results(result, saved.__setitem__)
+    child_disclosure.save_results(result, saved.__setitem__)
     return saved
 
 
 def test_small_counts_are_suppressed_in_the_tables(fixture_result):
-    table = child_level.provision_display(fixture_result).set_index("Placement group")
+    table = child_tables.provision_display(fixture_result).set_index("Placement group")
     # every count of the hand-built extract is under 5: only zeros and the grand total of 8 are shown
     assert table.loc["Fostering"].tolist() == ["c"] * 5
     assert table.loc["Semi-independence", "In-house"] == "0"
     assert table.loc["Total", "Total"] == "8"
-    sentence = child_level.suppression_sentence(fixture_result)
+    sentence = child_tables.suppression_sentence(fixture_result)
     assert sentence.startswith("Counts of 1 to 4 children from the child-level data are suppressed (shown as c)")
 
 
@@ -61,11 +61,11 @@ def test_saved_counts_are_suppressed(fixture_result):
 
 
 def test_nottingham_section_reproduces_the_strategy_beside_dfe(nottingham):
-    table = child_level.provision_display(nottingham).set_index("Placement group")
+    table = child_tables.provision_display(nottingham).set_index("Placement group")
     assert table.loc["Fostering"].tolist() == ["190", "46%", "222", "54%", "412"]
     assert table.loc["Residential"].tolist() == ["16", "22%", "56", "78%", "72"]
     assert table.loc["Semi-independence"].tolist() == ["8", "21%", "31", "79%", "39"]
-    figures = child_level.figures(nottingham, load_council("nottingham").sufficiency)
+    figures = child_tables.figures(nottingham, load_council("nottingham").sufficiency)
     assert (figures["c903_date"], figures["c903_children"], figures["c903_fostering"]) == ("31 March 2015", "578",
                                                                                             "412")
     assert (figures["c903_dfe_children"], figures["c903_dfe_fostering"]) == ("578", "413")
@@ -88,8 +88,8 @@ def test_nottingham_capacity_gap_and_results(nottingham):
     assert provision[("fostering", "in_house")] == 190 and provision[("fostering", "external")] == 222
     forecast = saved["sufficiency_903_forecast"]
     assert forecast["date"].nunique() == 61 and set(forecast["placement_group"]) >= {"fostering", "all"}
-    for chart in (child_level.age_band_chart, child_level.within_20_trend_chart, child_level.forecast_chart):
-        assert chart(nottingham).to_dict()["layer" if chart is not child_level.age_band_chart else "mark"]
+    for chart in (child_charts.age_band_chart, child_charts.within_20_trend_chart, child_charts.forecast_chart):
+        assert chart(nottingham).to_dict()["layer" if chart is not child_charts.age_band_chart else "mark"]
 
 
 class _RecordingPage:
@@ -99,7 +99,7 @@ class _RecordingPage:
         self.council = council
         self.glued: dict[str, str] = {}
 
-    def glue(self, key, value, fmt="{}", headline=None):
+    def glue(self, key, value, fmt="{}", headline=None, inputs=None):
         self.glued[key] = fmt.format(value)
         return self.glued[key]
 
@@ -111,7 +111,7 @@ def test_every_figure_the_notebook_uses_is_glued(fixture_result):
 
     used = set(re.findall(r"\{glue:text\}`(c903_[a-z0-9_]+)`", (NOTEBOOKS / "sufficiency.ipynb").read_text()))
     page = _RecordingPage(load_council("nottingham"))
-    child_level.glue_narrative(page, fixture_result)
+    page_view.glue_child_level(page, fixture_result)
     assert used and used <= set(page.glued)
     assert page.glued["c903_children"] == "10" and page.glued["c903_fostering"] == "fewer than 5"
     assert page.glued["c903_in_house_target_sentence"] == "The council's target is 50% by March 2016."

@@ -12,7 +12,7 @@ import pytest
 
 from carebook.errors import InputError
 from carebook.params import load_council
-from carebook.sufficiency import official
+from carebook.sufficiency import areas, official, official_tables
 from carebook.sufficiency.params import SufficiencyParams
 
 
@@ -94,7 +94,7 @@ def test_missing_years_stay_missing_not_zero(tables):
     council = result.rates[result.rates["area_type"] == "council"].set_index("time_period")
     assert council.loc[["2021", "2022", "2023"], "children_count"].isna().all()
     assert council.loc["2025", "children_count"] == 458
-    listed = result.suppressed[result.suppressed["table"] == official.CLA_FILE]
+    listed = result.suppressed[result.suppressed["table"] == official_tables.CLA_FILE]
     assert set(listed["code"]) == {"x", "z"}
 
 
@@ -103,13 +103,13 @@ def test_missing_years_stay_missing_not_zero(tables):
 
 def test_nottingham_statistical_neighbours(tables):
     # sn_model_2025_wide.csv, row 892: SN_1..SN_10.
-    assert official.statistical_neighbours(tables.neighbour_model, ["892"]) == [
+    assert areas.statistical_neighbours(tables.neighbour_model, ["892"]) == [
         "330", "352", "391", "806", "380", "333", "852", "353", "373", "355",
     ]
 
 
 def test_group_neighbours_are_the_union_without_members(tables, triborough):
-    neighbours = official.statistical_neighbours(tables.neighbour_model, ["205", "207", "213"])
+    neighbours = areas.statistical_neighbours(tables.neighbour_model, ["205", "207", "213"])
     assert set(neighbours) == {"208", "209", "210", "212", "202", "302", "309", "306", "206", "203", "352", "204"}
     assert len(neighbours) == len(set(neighbours))
     assert not {"205", "207", "213"} & set(neighbours)
@@ -119,7 +119,7 @@ def test_group_neighbours_are_the_union_without_members(tables, triborough):
 
 def test_unknown_council_code_is_a_clear_error(tables):
     with pytest.raises(InputError, match="statistical neighbour model"):
-        official.statistical_neighbours(tables.neighbour_model, ["999"])
+        areas.statistical_neighbours(tables.neighbour_model, ["999"])
 
 
 def test_neighbour_rates_list_each_neighbour(nottingham):
@@ -290,9 +290,9 @@ def test_group_with_a_suppressed_member_is_missing_not_a_partial_sum(tables):
     assert math.isnan(council.loc["2025", "children_count"]) and math.isnan(council.loc["2025", "rate_per_10000"])
     assert council.loc["2025", "population"] == 847 + 29_834
     assert council.loc["2024", "children_count"] == one(
-        tables.cla, time_period="2024", new_la_code="E09000001", population_type=official.CLA_AT_31_MARCH
+        tables.cla, time_period="2024", new_la_code="E09000001", population_type=areas.CLA_AT_31_MARCH
     )["children_count"] + 174
-    listed = result.suppressed[(result.suppressed["table"] == official.CLA_FILE) & (result.suppressed["time_period"] == "2025")]
+    listed = result.suppressed[(result.suppressed["table"] == official_tables.CLA_FILE) & (result.suppressed["time_period"] == "2025")]
     assert set(zip(listed["la_name"], listed["column"], listed["code"])) == {
         ("City of London", "children_count", "c"),
         ("City of London", "rate_per_10000", "c"),

@@ -9,7 +9,7 @@ import pytest
 
 from carebook.notebook import format_value
 from carebook.params import load_council
-from carebook.sufficiency import official, official_charts, official_page
+from carebook.sufficiency import official, official_charts, official_display, page as page_view
 from carebook.sufficiency.params import SufficiencyParams
 
 
@@ -46,7 +46,7 @@ def triborough(tables) -> official.OfficialSufficiency:
 
 def test_narrative_figures_for_nottingham(nottingham):
     page = RecordingPage()
-    official_page.glue_narrative(page, nottingham)
+    page_view.glue_official(page, nottingham)
     assert page.texts["cla"] == "639"
     assert page.texts["rate_council"] == "93"
     assert page.texts["rate_england"] == "67"
@@ -60,7 +60,7 @@ def test_narrative_figures_for_nottingham(nottingham):
 
 def test_headlines_are_the_landing_page_figures(nottingham):
     page = RecordingPage()
-    official_page.glue_narrative(page, nottingham)
+    page_view.glue_official(page, nottingham)
     assert set(page.headlines) == {"cla", "rate_council", "within_20_council", "spend_per_child_council"}
     assert page.headlines["rate_council"] == "Children looked after per 10,000 children (England 67)"
     assert page.headlines["cla"] == "Children looked after at 31 March 2025"
@@ -68,7 +68,7 @@ def test_headlines_are_the_landing_page_figures(nottingham):
 
 def test_group_narrative_and_suppressed_total(triborough):
     page = RecordingPage()
-    official_page.glue_narrative(page, triborough)
+    page_view.glue_official(page, triborough)
     assert page.texts["cla"] == "489"
     assert page.texts["rate_council"] == "58"
     assert page.texts["rate_vs_england"] == "lower than"
@@ -78,10 +78,10 @@ def test_group_narrative_and_suppressed_total(triborough):
 
 
 def test_scope_note_names_the_members(triborough, nottingham):
-    note = official_page.scope_note(triborough)
+    note = official_display.scope_note(triborough)
     assert "Hammersmith and Fulham, Kensington and Chelsea, Westminster" in note
     assert "recomputed from the summed counts" in note
-    assert official_page.scope_note(nottingham).startswith("Official statistics for Nottingham")
+    assert official_display.scope_note(nottingham).startswith("Official statistics for Nottingham")
 
 
 def test_target_sentence_when_met():
@@ -94,14 +94,14 @@ def test_target_sentence_when_met():
 
 
 def test_targets_table_for_display(nottingham):
-    shown = official_page.targets_for_display(nottingham.targets)
+    shown = official_display.targets_for_display(nottingham.targets)
     assert list(shown["Target met"]) == ["no", "not published", "not published", "not published"]  # the council share is not published
     assert shown["Target"].tolist() == [0.85, 0.90, 0.80, 0.50]
 
 
 def test_spend_lines_add_up(nottingham):
     # RO3 2024-25 Nottingham (£k): residential 43,327, fostering 17,828, asylum 0, other 27,473 = 88,628.
-    shown = official_page.spend_parts_for_display(nottingham.spend_parts)
+    shown = official_display.spend_parts_for_display(nottingham.spend_parts)
     assert shown["Net spend (£ a year)"].sum() == pytest.approx(88_628_000)
     assert shown["Share of the total"].sum() == pytest.approx(1.0)
 
@@ -163,7 +163,7 @@ def test_spend_chart_renders_with_pound_labels(nottingham):
 
 def test_the_inputs_of_each_figure(nottingham):
     page = RecordingPage()
-    official_page.glue_narrative(page, nottingham)
+    page_view.glue_official(page, nottingham)
     distance = "derived/la_cla_on_31_march_by_characteristics_2021_2025_from_dfe_rds.csv"
     assert page.inputs["within_20_council"] == (distance, "sufficiency.target_all_within_20_miles")
     assert page.inputs["within_20_neighbours"] == (distance, "sufficiency.target_all_within_20_miles", "dfe/sn_model_2025_wide.csv")

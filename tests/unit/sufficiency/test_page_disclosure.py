@@ -12,7 +12,7 @@ import yaml
 from carebook.disclosure import Disclosure, hidden_with_total
 from carebook.params import load_council
 from carebook.ssda903 import Extract
-from carebook.sufficiency import child_level
+from carebook.sufficiency import child_charts, child_disclosure, child_level, child_tables
 
 # On 31 March 2015: fostering 20 in-house + 15 external, residential 2 in-house + 37 external,
 # semi-independence 8 external; no council capacity given, so own places are the in-house
@@ -38,12 +38,12 @@ def testshire(tmp_path_factory):
     extract = Extract(header=header, episodes=episodes, is_synthetic=True, source="test extract",
                       start=pd.Timestamp("2013-01-01"), end=pd.Timestamp("2015-03-31"))
     result = child_level.analyse(council, extract)
-    return council, result, child_level.disclosure_of(result, Disclosure(result.threshold))
+    return council, result, child_disclosure.disclosure_of(result, Disclosure(result.threshold))
 
 
 def test_the_provision_table_hides_in_house_residential_and_its_protectors(testshire):
     _, result, disclosure = testshire
-    table = child_level.provision_display(result, disclosure).set_index("Placement group")
+    table = child_tables.provision_display(result, disclosure).set_index("Placement group")
     # 2 is small; 37 would give it away from the total 39; the in-house column then has one
     # hidden cell, so fostering in-house (20) goes too, and with it fostering external (15)
     assert table.loc["Residential", ["In-house", "External", "Total"]].tolist() == ["c", "c", "39"]
@@ -55,9 +55,9 @@ def test_the_provision_table_hides_in_house_residential_and_its_protectors(tests
 
 def test_own_places_and_the_gap_are_hidden_with_the_in_house_counts(testshire):
     council, result, disclosure = testshire
-    capacity = child_level.capacity_display(council.sufficiency, result.capacity, disclosure).set_index("Placement group")
+    capacity = child_tables.capacity_display(council.sufficiency, result.capacity, disclosure).set_index("Placement group")
     assert capacity["Own places"].tolist() == ["c", "c", "0"]
-    gap = child_level.gap_display(result, "current", disclosure, council.sufficiency)
+    gap = child_tables.gap_display(result, "current", disclosure, council.sufficiency)
     first = gap[gap["31 March"] == "2015"].set_index("Placement group")
     assert first.loc["Residential", "Demand (children)"] == 39
     assert first.loc["Residential", ["Own places", "To buy", "To buy within 20 miles", "External cost (£ a year)"]].tolist() == ["c"] * 4
@@ -67,11 +67,11 @@ def test_own_places_and_the_gap_are_hidden_with_the_in_house_counts(testshire):
 
 def test_no_small_or_recoverable_count_in_sentences_or_results(testshire):
     council, result, disclosure = testshire
-    text = child_level.figures(result, council.sufficiency, disclosure)
+    text = child_tables.figures(result, council.sufficiency, disclosure)
     assert text["c903_fostering_in_house"] == "c" and text["c903_fostering_in_house_share"] == "c"
     assert text["c903_residential"] == "39" and text["c903_fostering"] == "35"
     saved: dict = {}
-    child_level.save_results(result, saved.__setitem__, council.sufficiency, disclosure)
+    child_disclosure.save_results(result, saved.__setitem__, council.sufficiency, disclosure)
     gap = saved["sufficiency_903_gap"]
     shown = gap[gap["placement_group"].isin(["fostering", "residential"])]
     assert shown[["own_places", "gap", "local_gap", "external_cost_gbp_per_year"]].isna().all().all()
@@ -83,7 +83,7 @@ def test_no_small_or_recoverable_count_in_sentences_or_results(testshire):
                 counts = counts[observed]
             assert not ((counts >= 1) & (counts < 5)).any().any(), name
     assert not {2, 20, 15, 37} & set(saved["sufficiency_903_gap"]["own_places"].dropna())
-    chart = json.dumps(child_level.forecast_chart(result, disclosure, council.sufficiency).to_dict())
+    chart = json.dumps(child_charts.forecast_chart(result, disclosure, council.sufficiency).to_dict())
     assert '"places": 2.0' not in chart and '"places": 20.0' not in chart and '"places": 0.0' in chart
 
 

@@ -1,15 +1,13 @@
-"""What the sufficiency page shows from the official-statistics analysis: glued figures,
-tables laid out for readers, the scope note and the saved results."""
+"""The official-statistics part of the sufficiency page for readers: the formats and inputs
+of its glued figures, its tables laid out for readers and the scope note."""
 
 from __future__ import annotations
-
-from typing import Any, Protocol
 
 import pandas as pd
 
 from carebook.formats import DOES_NOT_APPLY, NOT_PUBLISHED
-from carebook.sufficiency import official
-from carebook.sufficiency.official import OfficialSufficiency, figures
+from carebook.sufficiency import official_tables as official
+from carebook.sufficiency.official import AREA_KEYS, OfficialSufficiency
 
 SHARE = "{:.0%}"
 RATE = "{:,.0f}"
@@ -24,11 +22,16 @@ FORMATS: dict[str, str] = {
     "within_20_vs_england": TEXT, "spend_vs_england": TEXT, "spend_vs_neighbours": TEXT,
     "target_sentence": TEXT,
 }
-PER_AREA_FORMATS: dict[str, str] = {
+MEASURE_FORMATS: dict[str, str] = {
     "rate": RATE, "within_20": SHARE, "outside_boundary": SHARE, "in_house": SHARE, "external": SHARE,
     "foster": SHARE, "homes": SHARE, "three_moves": SHARE, "same_carer": SHARE, "new_far": SHARE,
     "spend_per_child": POUNDS,
 }
+
+def key_formats() -> dict[str, str]:
+    """Every glued key of the official-statistics part and its format."""
+    return FORMATS | {key: MEASURE_FORMATS[measure] for measure, keys in AREA_KEYS.items() for key in keys}
+
 
 # The data files and council-file parameters behind each measure (``carebook.provenance``).
 MEASURE_INPUTS: dict[str, tuple[str, ...]] = {
@@ -50,35 +53,6 @@ def inputs_of(key: str) -> tuple[str, ...]:
     measure = next((m for m in sorted(MEASURE_INPUTS, key=len, reverse=True) if key == m or key.startswith(f"{m}_")), None)
     found = MEASURE_INPUTS.get(measure, ()) if measure else ()
     return found + ((official.NEIGHBOURS_FILE,) if key.endswith("_neighbours") else ())
-
-
-class GluePage(Protocol):
-    """What gluing needs of ``carebook.notebook.Page``."""
-
-    def glue(self, key: str, value: Any, fmt: str = ..., headline: str | None = ...,
-             inputs: tuple[str, ...] | None = ...) -> Any: ...
-
-
-def glue_narrative(page: GluePage, result: OfficialSufficiency) -> dict[str, Any]:
-    """Glue every number of the narrative (keys as in ``official.figures``, per-area ones
-    as ``<measure>_<council|region|neighbours|england>``) and record the landing-page
-    headlines. Returns the figures."""
-    numbers = figures(result)
-    formats = FORMATS | {
-        f"{measure}_{area}": fmt for measure, fmt in PER_AREA_FORMATS.items()
-        for area in ("council", "region", "neighbours", "england")
-    }
-    headlines = {
-        "cla": f"Children looked after at 31 March {numbers['year']}",
-        "rate_council": f"Children looked after per 10,000 children (England {numbers['rate_england']:.0f})",
-        "within_20_council": f"Placed within 20 miles of home (England {numbers['within_20_england']:.0%})",
-        "spend_per_child_council": (
-            f"Net spend per child looked after, {numbers['spend_year']} (England £{numbers['spend_per_child_england']:,.0f})"
-        ),
-    }
-    for key, fmt in formats.items():
-        page.glue(key, numbers[key], fmt=fmt, headline=headlines.get(key), inputs=inputs_of(key))
-    return numbers
 
 
 def scope_note(result: OfficialSufficiency) -> str:
@@ -133,9 +107,3 @@ def spend_parts_for_display(parts: pd.DataFrame) -> pd.DataFrame:
 
 
 SPEND_FORMATS = {"Net spend (£ a year)": POUNDS, "Share of the total": SHARE}
-
-
-def save_results(result: OfficialSufficiency, save: Any) -> None:
-    """Write every tidy result table with ``save(name, frame)`` (``page.save``)."""
-    for name, frame in result.results().items():
-        save(name, frame)
