@@ -14,6 +14,17 @@
         control.setAttribute("aria-label", shown.toLowerCase().indexOf(label.toLowerCase()) === 0 ? shown : shown + " (" + label + ")");
       }
     });
+    document.querySelectorAll("button[aria-label]").forEach(function (button) {
+      // a button drawn as icons with titles ("Light"): named by its label and the icon shown
+      if (button.querySelector("svg title") && !button.dataset.carebookNamed) {
+        var hidden = document.createElement("span");
+        hidden.className = "visually-hidden";
+        hidden.textContent = button.getAttribute("aria-label") + ": ";
+        button.insertBefore(hidden, button.firstChild);
+        button.removeAttribute("aria-label");
+        button.dataset.carebookNamed = "1";
+      }
+    });
     var sidebar = document.querySelector(".bd-sidebar-primary");
     if (sidebar && !sidebar.getAttribute("role")) {
       sidebar.setAttribute("role", "complementary");
@@ -21,4 +32,5 @@
     }
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", name); } else { name(); }
+  window.addEventListener("load", function () { name(); [0, 200, 1000].forEach(function (ms) { setTimeout(name, ms); }); });  // icons the theme draws late
 })();

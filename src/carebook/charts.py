@@ -293,11 +293,15 @@ def with_locale(spec: dict[str, Any]) -> dict[str, Any]:
 
 def for_screen(spec: dict[str, Any]) -> dict[str, Any]:
     """The spec as the HTML page draws it: a single or layered chart fills the column's width
-    (``width: "container"``), a chart of panels keeps its panels' widths (the page scales it
-    down to the column where the column is narrower)."""
+    (``width: "container"``); a chart of panels, or of bars by category, keeps its width (the
+    page scales it down to the column where the column is narrower)."""
     if any(key in spec for key in ("hconcat", "vconcat", "concat", "facet", "repeat")):
         return spec
-    return {**spec, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"}}
+    discrete = [view for view, _, _ in views(spec)
+                if view.get("encoding", {}).get("y", {}).get("type") in ("nominal", "ordinal")]
+    if discrete and not isinstance(spec.get("height"), (int, float)):
+        return spec  # bars by category grow with their categories: Vega cannot fit them to a width
+    return {**spec, "width": "container"}
 
 
 def mime_bundle(spec: dict[str, Any], **_: Any) -> dict[str, str]:
@@ -318,6 +322,8 @@ def mime_bundle(spec: dict[str, Any], **_: Any) -> dict[str, str]:
         f'aria-label="{label}"></div>\n<script type="text/javascript">'
         f'(function(){{var spec={script_json(for_screen(spec))};'
         f'function show(){{vegaEmbed("#{element}", spec, {{"actions": false, "renderer": "svg"}})'
+        f'.then(function(r){{r.view.container().querySelectorAll("svg").forEach(function(g){{'
+        f'g.setAttribute("aria-hidden", "true");}});}})'  # the container's label and the table speak for it
         f'.catch(function(e){{console.error(e);}});}}'
         f'if (window.vegaEmbed) {{show();}} else {{window.addEventListener("load", show);}}}})();</script>'
         f"{figures_html(spec)}</div>"

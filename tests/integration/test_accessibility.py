@@ -87,9 +87,11 @@ def checked(browser, server):
         page.goto(f"{server}/{path}", wait_until="networkidle")
         page.wait_for_function(
             "() => [...document.querySelectorAll('.carebook-chart')].every(d => d.querySelector('svg'))", timeout=20000)
+        page.wait_for_timeout(1500)  # the theme's late scripts (icons, tooltips) have run
         page.add_script_tag(content=axe)
         violations = page.evaluate(
             "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
+            ".filter(v => !v.tags.includes('experimental'))"  # axe's own default leaves its experimental rules out
             ".map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))",
             AXE_TAGS)
         charts = page.evaluate(
@@ -117,6 +119,7 @@ def test_every_chart_fits_the_column_and_has_a_text_alternative_and_its_figures(
     charts = [chart for path in PAGES for chart in checked[path]["charts"]]
     # the analysis pages' charts: 3 cost-benefit, 4 flow, 12 sufficiency (with the extract), 4 volume
     assert len(charts) >= 3 + 4 + 9 + 4
-    assert [c for c in charts if c["role"] != "img" or len(c["label"] or "") < 20] == []
+    # vega-embed names its container a "graphics-document" labelled by the chart's description
+    assert [c for c in charts if c["role"] not in ("img", "graphics-document") or len(c["label"] or "") < 20] == []
     assert [c for c in charts if c["overflow"]] == []
     assert all(c["table"] for c in charts)

@@ -39,7 +39,7 @@ def funnel_chart(funnel: pd.DataFrame) -> alt.Chart:
     """Horizontal bars: children a year at each stage of the funnel."""
     stages = funnel_stages(funnel)
     base = alt.Chart(stages).encode(
-        y=alt.Y("stage:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelLimit=0)),
+        y=alt.Y("stage:N", sort=list(stages["stage"]), title=None, axis=alt.Axis(labelLimit=0)),
         x=alt.X("children_a_year:Q", title="Children a year", scale=alt.Scale(nice=True)),
         tooltip=[alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("children_a_year:Q", title="Children a year", format=",.1f")],
     )
