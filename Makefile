@@ -12,7 +12,7 @@ DFE_VENV := .venv-dfe
 export CAREBOOK_DFE_PYTHON ?= $(abspath $(DFE_VENV))/bin/python
 JOBS ?= 2
 DEBIAN_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
-	tex-gyre texlive-xetex fonts-freefont-otf chromium poppler-utils
+	tex-gyre texlive-xetex fonts-freefont-otf chromium poppler-utils npm
 
 # Official statistics: ../shared/data/public beside the checkout when present, else data/public.
 ifneq ($(wildcard ../shared/data/public),)
@@ -24,7 +24,7 @@ endif
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-setup: $(VENV)/.installed $(DFE_VENV)/.installed system  ## virtual environment, Python packages and Debian packages
+setup: $(VENV)/.installed $(DFE_VENV)/.installed system node_modules/.installed  ## virtual environment, Python packages, Debian packages, axe-core
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ $(DFE_VENV)/.installed: requirements-dfe.txt
 	test -x $(DFE_VENV)/bin/python || $(PYTHON) -m venv $(DFE_VENV)
 	$(DFE_VENV)/bin/pip install --quiet --upgrade pip
 	$(DFE_VENV)/bin/pip install --quiet -r requirements-dfe.txt
+	touch $@
+
+# axe-core (pinned in package.json and package-lock.json) for the accessibility tests.
+node_modules/.installed: package.json package-lock.json | system
+	npm ci --no-audit --no-fund --silent
 	touch $@
 
 system:  ## Debian packages for the PDF (TeX Live, xelatex) and the browser tests (chromium), when missing

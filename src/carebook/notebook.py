@@ -142,8 +142,13 @@ class Page:
                  "certainty": self.literal(certainty), "basis": sorted(set(basis)), "figure": figure}
         (self.results_dir / SUMMARY.format(notebook=self.notebook)).write_text(json.dumps(entry, indent=1))
 
-    def figure(self, key: str, chart: Any) -> None:
-        """Glue a chart for a ``{glue:figure}`` directive (caption and number in the book)."""
+    def figure(self, key: str, chart: Any, description: str | None = None) -> None:
+        """Glue a chart for a ``{glue:figure}`` directive (caption and number in the book).
+
+        ``description`` replaces the chart's text alternative (what a screen reader says of
+        it; the chart's own ``description``, else one made from its titles)."""
+        if description is not None:
+            chart = chart.properties(description=description)
         _glue(key, chart, display=False)
 
     def table(self, frame: pd.DataFrame, caption: str | None = None, key: str | None = None,

@@ -8,6 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from carebook.charts import COUNT, MONEY, PALETTE, WIDTH
 from carebook.flow.sensitivity import LABELS, MEASURE
 from carebook.flow.savings import SAVING_LABELS
 
@@ -38,6 +39,21 @@ EDGES: list[tuple[str, str, str]] = [
     ("plans", "stepdown", "plans_stepped_down"),
 ]
 ARROW_GAP = 0.12  # canvas units between a box's edge and an arrow's end
+FLOW_LABELS: dict[str, str] = {
+    "new_referrals": "New referrals",
+    "repeat_referrals": "Repeat referrals after step-down",
+    "assessments": "Referrals assessed",
+    "not_assessed": "Referrals not assessed",
+    "conferences": "Assessments going to a child protection conference",
+    "direct_entries": "Entries into care straight after assessment",
+    "assessed_stepped_down": "Assessments stepped down or closed",
+    "plans": "Conferences making a child protection plan",
+    "conference_no_plan": "Conferences with no plan",
+    "entries_via_plan": "Entries into care from a plan",
+    "plans_stepped_down": "Plans stepped down or closed",
+}
+"""What each arrow of the diagram carries, in readers' words."""
+ARROW_COLOUR = "#6F8FAF"
 
 
 def flow_edges(projection: pd.DataFrame, year: str) -> pd.DataFrame:
@@ -59,6 +75,7 @@ def flow_edges(projection: pd.DataFrame, year: str) -> pd.DataFrame:
         label_x=(x0 + x1) / 2 - 0.25 * uy, label_y=(y0 + y1) / 2 + 0.25 * ux,
         angle=90 - np.degrees(np.arctan2(uy, ux)),
         children=frame["flow"].map(row).to_numpy().round(0),
+        flow_label=frame["flow"].map(FLOW_LABELS),
     )  # fmt: skip
 
 
@@ -66,17 +83,18 @@ def _panel(edges: pd.DataFrame, title: str, width: int, height: int) -> alt.Laye
     x = alt.X("x:Q", scale=alt.Scale(domain=[0, 9.5]), axis=None)
     y = alt.Y("y:Q", scale=alt.Scale(domain=[0, 6]), axis=None)
     nodes = pd.DataFrame([(label, nx, ny) for label, nx, ny in NODES.values()], columns=["label", "x", "y"])
-    lines = alt.Chart(edges).mark_rule(color="#8fa9c2").encode(
+    lines = alt.Chart(edges).mark_rule(color=ARROW_COLOUR).encode(
         x=x, y=y, x2="x2:Q", y2="y2:Q",
         strokeWidth=alt.StrokeWidth("children:Q", scale=alt.Scale(range=[1, 7]), legend=None),
-        tooltip=[alt.Tooltip("flow:N", title="Flow"), alt.Tooltip("children:Q", title="Children", format=",.0f")],
+        tooltip=[alt.Tooltip("flow_label:N", title="Flow"),
+                 alt.Tooltip("children:Q", title="Children a year", format=COUNT)],
     )  # fmt: skip
-    heads = alt.Chart(edges).mark_point(shape="triangle-up", filled=True, size=90, color="#8fa9c2", opacity=1).encode(
+    heads = alt.Chart(edges).mark_point(shape="triangle-up", filled=True, size=90, color=ARROW_COLOUR, opacity=1).encode(
         x=alt.X("x2:Q", scale=alt.Scale(domain=[0, 9.5]), axis=None),
         y=alt.Y("y2:Q", scale=alt.Scale(domain=[0, 6]), axis=None),
         angle=alt.Angle("angle:Q", scale=None),
     )
-    numbers = alt.Chart(edges).mark_text(fontSize=12, fontWeight="bold", color="#12436D").encode(
+    numbers = alt.Chart(edges).mark_text(fontSize=12, fontWeight="bold", color=PALETTE[0]).encode(
         x=alt.X("label_x:Q", scale=alt.Scale(domain=[0, 9.5]), axis=None),
         y=alt.Y("label_y:Q", scale=alt.Scale(domain=[0, 6]), axis=None),
         text=alt.Text("children:Q", format=",.0f"),
@@ -93,17 +111,22 @@ def _panel(edges: pd.DataFrame, title: str, width: int, height: int) -> alt.Laye
     return alt.layer(lines, heads, boxes, names, numbers).properties(title=title, width=width, height=height)
 
 
-def flow_diagram(projection: pd.DataFrame, width: int = 420, height: int = 300) -> alt.ConcatChart:
-    """Two panels: the base year and the final projected year, children a year on each arrow."""
+def flow_diagram(projection: pd.DataFrame, width: int = WIDTH, height: int = 330) -> alt.VConcatChart:
+    """Two panels, one above the other so that both fit the column: the base year and the
+    final projected year, children a year on each arrow."""
     first, last = projection.index[0], projection.index[-1]
-    return alt.hconcat(
+    return alt.vconcat(
         _panel(flow_edges(projection, first), f"{first}: today", width, height),
         _panel(flow_edges(projection, last), f"{last}: after the change", width, height),
-    ).resolve_scale(strokeWidth="shared")
+    ).resolve_scale(strokeWidth="shared").properties(
+        description=f"Flow diagram of children a year from referral to assessment, child protection conference, "
+                    f"plan and entry into care or step-down, in {first} (above) and in {last} after the change "
+                    f"(below).")
 
 
-def sensitivity_chart(curves: pd.DataFrame) -> alt.ConcatChart:
-    """Annex 2: one small chart per change, final-year volume against the rate at full effect."""
+def sensitivity_chart(curves: pd.DataFrame) -> alt.VConcatChart:
+    """Annex 2: one small chart per change, final-year volume against the rate at full effect,
+    one above the other so that they fit the column."""
     charts = []
     for change, curve in curves.groupby("change", sort=False):
         measure = "Referrals" if MEASURE[change] == "referrals" else "Entries into care"
@@ -113,12 +136,14 @@ def sensitivity_chart(curves: pd.DataFrame) -> alt.ConcatChart:
             .encode(
                 x=alt.X("rate:Q", title=LABELS[change], axis=alt.Axis(format=".1%"), scale=alt.Scale(reverse=True, zero=False)),
                 y=alt.Y("children:Q", title=f"{measure} in {curve['year'].iloc[0]}", scale=alt.Scale(zero=False)),
-                tooltip=[alt.Tooltip("rate:Q", title="Rate", format=".1%"),
-                         alt.Tooltip("children:Q", title=measure, format=",.0f")],
+                tooltip=[alt.Tooltip("rate:Q", title=LABELS[change], format=".1%"),
+                         alt.Tooltip("children:Q", title=f"{measure} in {curve['year'].iloc[0]}", format=COUNT)],
             )  # fmt: skip
-            .properties(width=230, height=200)
+            .properties(width=WIDTH - 80, height=160)
         )
-    return alt.hconcat(*charts)
+    return alt.vconcat(*charts).properties(
+        description="Line charts, one for each change in practice: the final year's referrals or entries into "
+                    "care against the rate the change reaches at full effect.")
 
 
 def sensitivity_grid_chart(grid: pd.DataFrame) -> alt.LayerChart:
@@ -126,20 +151,25 @@ def sensitivity_grid_chart(grid: pd.DataFrame) -> alt.LayerChart:
     data = grid.assign(
         direct=grid["direct_entry_rate"].map("{:.2%}".format), plan=grid["plan_to_care_rate"].map("{:.0%}".format)
     )
-    base = alt.Chart(data).encode(
-        x=alt.X("plan:O", title=LABELS["plan_to_care"], sort="descending", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("direct:O", title=LABELS["direct_entry"], sort="descending"),
+    base = alt.Chart(data[["plan", "direct", "entries_into_care"]]).encode(
+        x=alt.X("plan:O", title=LABELS["plan_to_care"], sort="descending", axis=alt.Axis(labelAngle=0, grid=False)),
+        y=alt.Y("direct:O", title=LABELS["direct_entry"], sort="descending", axis=alt.Axis(grid=False)),
     )
-    cells = base.mark_rect().encode(
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("entries_into_care:Q", title="Entries into care", scale=alt.Scale(scheme="blues")),
-        tooltip=[alt.Tooltip("entries_into_care:Q", title="Entries into care", format=",.0f")],
+        tooltip=[alt.Tooltip("direct:N", title=LABELS["direct_entry"]),
+                 alt.Tooltip("plan:N", title=LABELS["plan_to_care"]),
+                 alt.Tooltip("entries_into_care:Q", title="Entries into care", format=COUNT)],
     )
     middle = (grid["entries_into_care"].min() + grid["entries_into_care"].max()) / 2
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text("entries_into_care:Q", format=",.0f"),
         color=alt.condition(alt.datum.entries_into_care > middle, alt.value("white"), alt.value("black")),
     )
-    return (cells + text).properties(width=360, height=220)
+    return (cells + text).properties(
+        width=WIDTH - 120, height=240,
+        description="Heat map of the final year's entries into care for each pair of rates: direct entry into "
+                    "care after assessment (rows) and child protection plans ending in care (columns).")
 
 
 def savings_chart(savings: pd.DataFrame) -> alt.Chart:
@@ -154,9 +184,11 @@ def savings_chart(savings: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("saving_gbp_millions:Q", title="Recurring saving, £ millions a year", stack=True),
-            color=alt.Color("kind:N", title=None),
+            color=alt.Color("kind:N", title=None, sort=list(SAVING_LABELS.values())),
             tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("kind:N", title="Saving"),
-                     alt.Tooltip("saving_gbp_millions:Q", title="£m", format=",.2f")],
+                     alt.Tooltip("saving_gbp:Q", title="Saving a year", format=MONEY)],
         )  # fmt: skip
-        .properties(width=420, height=260)
+        .properties(width=WIDTH, height=260,
+                    description="Stacked bar chart of the recurring savings a year in pounds, placement costs and "
+                                "staff costs, by year.")
     )

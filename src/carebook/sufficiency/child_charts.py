@@ -6,7 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from carebook.charts import PALETTE
+from carebook.charts import PALETTE, PLACEMENT_COLOURS, colour_scale
 from carebook.disclosure import Disclosure
 from carebook.sufficiency import snapshot
 from carebook.sufficiency.child_disclosure import disclosure_of, distance_results, hidden_own_places, observed_forecast, suppress_long
@@ -49,8 +49,7 @@ def within_20_trend_chart(result: ChildLevelSufficiency) -> alt.LayerChart:
     data = _months(data.assign(group=data["placement_group"].map(GROUP_LABELS))[
         ["date", "group", "share_within_20_miles", "target_within_20_miles"]])
     order = [GROUP_LABELS[g] for g in shown]
-    colour = alt.Color("group:N", title="Placements", sort=order, scale=alt.Scale(domain=order,
-                                                                                  range=PALETTE[:3]))
+    colour = alt.Color("group:N", title="Placements", sort=order, scale=colour_scale(PLACEMENT_COLOURS, order))
     lines = (alt.Chart(data).mark_line(point=True)
              .encode(x=MONTH_AXIS,
                      y=alt.Y("share_within_20_miles:Q", title="Share within 20 miles of home",
@@ -83,15 +82,14 @@ def forecast_chart(result: ChildLevelSufficiency, disclosure: Disclosure | None 
     data = _months(data.assign(group=data["placement_group"].map(GROUP_LABELS))[
         ["date", "group", "children", "lower", "upper", "kind"]])
     order = [GROUP_LABELS[g] for g in snapshot.PROVISION_GROUPS]
-    colour = alt.Color("group:N", title="Placements", sort=order,
-                       scale=alt.Scale(domain=order, range=PALETTE[:3]))
+    colour = alt.Color("group:N", title="Placements", sort=order, scale=colour_scale(PLACEMENT_COLOURS, order))
     base = alt.Chart(data).encode(x=MONTH_AXIS, color=colour)
     band = base.transform_filter("datum.kind == 'projected'").mark_area(opacity=0.2).encode(
         y=alt.Y("lower:Q", title="Children"), y2="upper:Q")
     line = base.mark_line().encode(
         y="children:Q", strokeDash=alt.StrokeDash("kind:N", title=None, sort=["observed", "projected"]),
         tooltip=[MONTH_TIP, alt.Tooltip("group:N", title="Placements"),
-                 alt.Tooltip("kind:N", title=None), alt.Tooltip("children:Q", format=",.0f", title="Children"),
+                 alt.Tooltip("kind:N", title="Figures"), alt.Tooltip("children:Q", format=",.0f", title="Children"),
                  alt.Tooltip("lower:Q", format=",.0f", title="Band from"),
                  alt.Tooltip("upper:Q", format=",.0f", title="Band to")])
     hidden = hidden_own_places(params or SufficiencyParams(), disclosure)

@@ -9,22 +9,25 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from carebook.charts import PALETTE
+from carebook.charts import AREA_COLOURS, COUNT, PALETTE, WIDTH, colour_scale, wrapped_labels
 
 AREA_TITLE = "Area"
-COUNCIL_COLOUR = PALETTE[0]
-OTHER_COLOUR = "#A6B6C6"
-LABEL_LIMIT = 320
+AREA_TYPES = ("council", "region", "neighbours", "england")
+"""The areas of the comparisons, in order; their colours are :data:`carebook.charts.AREA_COLOURS`."""
+COUNCIL_COLOUR = AREA_COLOURS["council"]
+OTHER_COLOUR = AREA_COLOURS["neighbour"]
+LABEL_WIDTH = 32
+"""Characters of a category's name on one line of an axis; longer names wrap (never cut)."""
 TARGET_COLOUR = PALETTE[4]
-REFERENCE_COLOUR = PALETTE[3]  # England's colour in the area charts (AREA_COLOURS)
-
-
-AREA_COLOURS = {"council": PALETTE[0], "region": PALETTE[1], "neighbours": PALETTE[2], "england": PALETTE[3]}
+REFERENCE_COLOUR = AREA_COLOURS["england"]  # England's colour in the area charts
+CATEGORY_TITLES = {"placement_type": "Placement", "provider": "Provider", "measure": "Measure",
+                   "location": "Where placed"}
+"""Readers' headings of the categories of :func:`share_bars`."""
 
 
 def _area_order(frame: pd.DataFrame) -> list[str]:
     """Area names in the order council, region, neighbours, England."""
-    order = {area_type: rank for rank, area_type in enumerate(AREA_COLOURS)}
+    order = {area_type: rank for rank, area_type in enumerate(AREA_TYPES)}
     ranked = frame.drop_duplicates("area").assign(rank=lambda df: df["area_type"].map(order))
     return list(ranked.sort_values("rank")["area"])
 
@@ -33,10 +36,8 @@ def _area_colour(frame: pd.DataFrame) -> alt.Color:
     """Colour by area, each area type always in the same colour (England orange)."""
     areas = frame.drop_duplicates("area").set_index("area")["area_type"]
     order = _area_order(frame)
-    return alt.Color(
-        "area:N", title=AREA_TITLE, sort=order,
-        scale=alt.Scale(domain=order, range=[AREA_COLOURS[areas[name]] for name in order]),
-    )
+    return alt.Color("area:N", title=AREA_TITLE, sort=order,
+                     scale=colour_scale(AREA_COLOURS, order, [areas[name] for name in order]))
 
 
 def rate_trend(
@@ -53,11 +54,13 @@ def rate_trend(
             color=_area_colour(rates),
             tooltip=[
                 alt.Tooltip("area:N", title=AREA_TITLE),
-                alt.Tooltip("time_period:O", title="Year"),
+                alt.Tooltip("time_period:O", title="Year (31 March)"),
                 alt.Tooltip(f"{value}:Q", title=title, format=fmt if fmt.endswith("%") else ",.1f"),
             ],
         )
-        .properties(width=520, height=260)
+        .properties(width=WIDTH, height=260,
+                    description=f"Line chart of the {title[0].lower() + title[1:]} by year, for the council, its "
+                                f"region, its statistical neighbours and England.")
     )
 
 
@@ -71,13 +74,16 @@ def within_20_trend(distance: pd.DataFrame, target: float | None) -> alt.LayerCh
     rule = (
         alt.Chart(pd.DataFrame({"target": [target], "label": ["Council's target"]}))
         .mark_rule(strokeDash=[6, 4], color=TARGET_COLOUR, strokeWidth=2)
-        .encode(y="target:Q", tooltip=[alt.Tooltip("label:N", title=None), alt.Tooltip("target:Q", format=".0%")])
+        .encode(y="target:Q", tooltip=[alt.Tooltip("label:N", title="Line"),
+                                       alt.Tooltip("target:Q", title="Target", format=".0%")])
     )
-    return alt.layer(lines, rule)
+    return alt.layer(lines, rule).properties(
+        description=lines.description + " A dashed line marks the council's target.")
 
 
-def share_bars(shares: pd.DataFrame, category: str, title: str, year: str, width: int = 420) -> alt.Chart:
-    """Horizontal bars of ``share`` by ``category`` in one year, one bar per area."""
+def share_bars(shares: pd.DataFrame, category: str, title: str, year: str, width: int = 360) -> alt.Chart:
+    """Horizontal bars of ``share`` by ``category`` in one year, one bar per area (long
+    category names wrap over lines)."""
     rows = shares[(shares["time_period"] == year)].dropna(subset=["share"])
     shown = rows[["area", category, "share", "number", "total"]]
     order = _area_order(shares[shares["time_period"] == year])
@@ -87,29 +93,28 @@ def share_bars(shares: pd.DataFrame, category: str, title: str, year: str, width
         .encode(
             y=alt.Y(
                 f"{category}:N", title=None, sort=list(dict.fromkeys(shares[category])),
-                axis=alt.Axis(labelLimit=LABEL_LIMIT),
+                axis=alt.Axis(labelLimit=0, labelExpr=wrapped_labels(list(shares[category].astype(str)), LABEL_WIDTH)),
             ),
             yOffset=alt.YOffset("area:N", sort=order),
             x=alt.X("share:Q", title=title, axis=alt.Axis(format="%")),
             color=_area_colour(shares[shares["time_period"] == year]),
             tooltip=[
                 alt.Tooltip("area:N", title=AREA_TITLE),
-                alt.Tooltip(f"{category}:N", title=category.replace("_", " ").capitalize()),
+                alt.Tooltip(f"{category}:N", title=CATEGORY_TITLES.get(category, category.replace("_", " ").capitalize())),
                 alt.Tooltip("share:Q", title="Share", format=".1%"),
-                alt.Tooltip("number:Q", title="Children", format=",.0f"),
-                alt.Tooltip("total:Q", title="Of", format=",.0f"),
+                alt.Tooltip("number:Q", title="Children", format=COUNT),
+                alt.Tooltip("total:Q", title="Of", format=COUNT),
             ],
         )
-        .properties(width=width)
+        .properties(width=width, description=f"Bar chart of the {title[0].lower() + title[1:]} in {year} by "
+                                             f"{CATEGORY_TITLES.get(category, category).lower()}, one bar for each "
+                                             f"area compared.")
     )
 
 
-def _number_format(fmt: str) -> tuple[str, str | None]:
-    """A d3 number format and, for a "£"-prefixed one, an axis label expression with "£"."""
-    if not fmt.startswith("£"):
-        return fmt, None
-    d3 = fmt.removeprefix("£")
-    return d3, f"'£' + format(datum.value, '{d3}')"
+def _number_format(fmt: str) -> str:
+    """A d3 number format; a "£"-prefixed one writes pounds (d3's currency, £ in the book's locale)."""
+    return "$" + fmt.removeprefix("£") if fmt.startswith("£") else fmt
 
 
 def authority_bars(values: pd.DataFrame, value: str, title: str, fmt: str = ",.0f",
@@ -117,30 +122,33 @@ def authority_bars(values: pd.DataFrame, value: str, title: str, fmt: str = ",.0
     """Horizontal bars of ``value`` for the council and each neighbour (council highlighted),
     with an optional reference line (e.g. England). ``fmt`` is a d3 format, optionally
     prefixed with "£"."""
-    d3, label_expr = _number_format(fmt)
-    axis = alt.Axis(labelExpr=label_expr) if label_expr else alt.Axis(format=d3)
+    d3 = _number_format(fmt)
+    axis = alt.Axis(format=d3)
     shown = values.dropna(subset=[value])[["area_type", "area", value]]
     bars = (
         alt.Chart(shown)
         .mark_bar()
         .encode(
-            y=alt.Y("area:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+            y=alt.Y("area:N", title=None, sort="-x", axis=alt.Axis(labelLimit=0)),
             x=alt.X(f"{value}:Q", title=title, axis=axis),
             color=alt.Color(
                 "area_type:N",
                 title=None,
-                scale=alt.Scale(domain=["council", "neighbour"], range=[COUNCIL_COLOUR, OTHER_COLOUR]),
+                scale=colour_scale(AREA_COLOURS, ["council", "neighbour"]),
                 legend=None,
             ),
             tooltip=[alt.Tooltip("area:N", title=AREA_TITLE), alt.Tooltip(f"{value}:Q", title=title, format=d3)],
         )
-        .properties(width=460)
+        .properties(width=400, description=f"Bar chart of the {title[0].lower() + title[1:]} for the council "
+                                           f"(highlighted) and each of its statistical neighbours.")
     )
     if reference is None or pd.isna(reference):
         return bars
     rule = (
         alt.Chart(pd.DataFrame({"value": [reference], "label": [reference_label]}))
         .mark_rule(strokeDash=[6, 4], color=REFERENCE_COLOUR, strokeWidth=2)
-        .encode(x="value:Q", tooltip=[alt.Tooltip("label:N", title=None), alt.Tooltip("value:Q", title=title, format=d3)])
+        .encode(x="value:Q", tooltip=[alt.Tooltip("label:N", title="Line"),
+                                      alt.Tooltip("value:Q", title=title, format=d3)])
     )
-    return alt.layer(bars, rule)
+    return alt.layer(bars, rule).properties(
+        description=bars.description + f" A dashed line marks {reference_label}.")

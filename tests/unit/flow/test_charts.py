@@ -38,5 +38,5 @@ def test_every_chart_builds(flow):
     # grid, and five years x two kinds of saving (placements, staff) as bars
     rows = [sorted(len(data) for data in chart.to_dict()["datasets"].values()) for chart in specs[1:]]
     assert rows == [[3, 3, 3], [9], [10]]
-    panels = specs[0].to_dict()["hconcat"]
+    panels = specs[0].to_dict()["vconcat"]
     assert [panel["title"] for panel in panels] == ["2014/15: today", "2018/19: after the change"]
