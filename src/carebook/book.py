@@ -226,6 +226,7 @@ def council_chapter(run: CouncilRun) -> dict:
     """The table-of-contents entry of one council: its landing page and its analyses."""
     chapter: dict = {"file": f"book/councils/{run.slug}/index"}
     if run.ok:
+        chapter["options"] = {"numbered": True}  # its analyses are its chapters 1, 2, ... as in its PDF
         chapter["sections"] = [{"file": f"book/councils/{run.slug}/{n}"} for n in [*run.ok, provenance.FIGURES_PAGE]]
     return chapter
 
@@ -269,14 +270,48 @@ def council_toc(run: CouncilRun) -> dict:
     }
 
 
+BOOK_TITLE = "Commissioning children's placements"
+"""The title of every council's book, under the council's name."""
+BOOK_SUBTITLE = ("Placement sufficiency, the flow of children into care, edge-of-care volumes "
+                 "and the costs and benefits of an intervention")
+
+
+def title_page(council: str, version: str, built: str, data_as_at: str) -> str:
+    """The LaTeX title page of a council's PDF: the council, the book's title, its version, the
+    date it was built and the date its data are as at. Every value is LaTeX-escaped."""
+    details = "\n".join(f"{label} & {latex_escape(value)}\\\\" for label, value in
+                        (("Version", version), ("Built on", built), ("Data as at", data_as_at)))
+    return "\n".join([
+        "\\begin{titlepage}",
+        "\\sffamily\\raggedright",
+        "\\vspace*{3cm}",
+        f"{{\\LARGE {latex_escape(council)}\\par}}",
+        "\\vspace{1.2cm}",
+        f"{{\\Huge\\bfseries {latex_escape(BOOK_TITLE)}\\par}}",
+        "\\vspace{0.8cm}",
+        f"{{\\large {latex_escape(BOOK_SUBTITLE)}\\par}}",
+        "\\vfill",
+        "{\\large\\begin{tabular}{@{}lp{11cm}@{}}",
+        details,
+        "\\end{tabular}\\par}",
+        "\\vspace*{1cm}",
+        "\\end{titlepage}",
+    ])
+
+
 def council_config(run: CouncilRun) -> dict:
     """The book configuration of a council's PDF: its name on the title page (LaTeX-escaped:
-    Sphinx writes the title into ``\\title{}`` as LaTeX)."""
+    Sphinx writes the title into ``\\title{}`` as LaTeX) with the book's version, the date it
+    was built and the date the council's data are as at (:mod:`carebook.edition`)."""
     config = yaml.safe_load((site() / "_config.yml").read_text(encoding="utf-8"))
-    title = f"{one_line(run.name)}: commissioning children's placements"
+    title = f"{one_line(run.name)}: {BOOK_TITLE.lower()}"
     config["title"] = title
     config["author"] = "carebook"
+    config["latex"]["use_jupyterbook_latex"] = True
     config["latex"]["latex_documents"] = {"targetname": f"{run.slug}.tex", "title": latex_escape(title)}
+    elements = config["sphinx"]["config"]["latex_elements"]
+    elements["maketitle"] = title_page(run.name, edition.book_version(), edition.built_on(),
+                                       edition.data_as_at(runner.output_root() / run.slug / "results"))
     return config
 
 

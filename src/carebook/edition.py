@@ -1,5 +1,6 @@
 """The edition of the book a reader holds: its version, the date it was built and how recent
-its data are, as official statistics state them on every publication."""
+its data are, as official statistics state them on every publication. The title page of each
+council's PDF, its landing page and its workbook all read them from here."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ EXTRACT_SUMMARY = "sufficiency_903_summary.json"
 """The results file recording the date and kind (own or synthetic) of the SSDA903 extract."""
 VOLUME_SUMMARY = "volume_summary.json"
 NOT_RECORDED = "not recorded"
+PERIOD = "time_period"
+"""The column in which DfE's statistics and the results files name a collection year."""
+LOOKED_AFTER = "dfe/cla_number_and_rate_per_10k_children.csv"
+"""The official statistics whose latest collection year dates the book when a run records none."""
 
 
 def package_version() -> str:
@@ -29,22 +34,22 @@ def package_version() -> str:
         return "unknown"
 
 
-def _git(*args: str) -> str | None:
+def _git(*args: str, repository: Path = ROOT) -> str | None:
     try:
-        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10, check=False)
+        done = subprocess.run(["git", *args], cwd=repository, capture_output=True, text=True, timeout=10, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
 
 
-def book_version() -> str:
+def book_version(repository: Path = ROOT) -> str:
     """The version of the book, from the repository: the tag ``git describe`` names (with the
     commits since and ``-dirty`` for uncommitted changes), else the package version with the
     commit (``"0.1.0, commit 6711a58"``), else the package version alone (no git)."""
-    tagged = _git("describe", "--tags", "--dirty")
+    tagged = _git("describe", "--tags", "--dirty", repository=repository)
     if tagged:
         return tagged
-    commit = _git("describe", "--always", "--dirty")
+    commit = _git("describe", "--always", "--dirty", repository=repository)
     return f"{package_version()}, commit {commit}" if commit else package_version()
 
 
@@ -57,14 +62,36 @@ def built_on(today: dt.date | None = None) -> str:
     return formats.date(today)
 
 
-def latest_official_year(results_folder: Path) -> int | None:
-    """The latest ``time_period`` (a year ending 31 March) in the official-statistics tables
-    of a council's results, or None when there is none."""
-    frames = [pd.read_csv(path, usecols=lambda c: c == "time_period")
+def collection_year_end(period: int) -> dt.date:
+    """The day a DfE collection year ends: collection year 2025 (2024-25) ends on 31 March 2025."""
+    return dt.date(int(period), 3, 31)
+
+
+def latest_period(frames: list[pd.DataFrame]) -> int | None:
+    """The latest collection year (``2025`` for 2024-25) in the ``time_period`` columns of
+    ``frames``; a six-digit period such as ``202425`` counts as its later year. None when no
+    frame has a period."""
+    periods = pd.concat([pd.to_numeric(f[PERIOD].astype(str).str.strip(), errors="coerce")
+                         for f in frames if PERIOD in f.columns], ignore_index=True) if frames else pd.Series(dtype=float)
+    periods = periods.dropna()
+    if periods.empty:
+        return None
+    years = periods.where(periods < 10_000, 2000 + periods % 100)  # 202425 -> 2025
+    return int(years.max())
+
+
+def results_period(results_folder: Path) -> int | None:
+    """The latest collection year in a council run's results (``results/*.csv``)."""
+    frames = [pd.read_csv(path, usecols=lambda c: c == PERIOD, dtype=str)
               for path in sorted(Path(results_folder).glob("*.csv"))]  # a few dozen files
-    years = [frame["time_period"] for frame in frames if "time_period" in frame]
-    found = pd.to_numeric(pd.concat(years), errors="coerce").dropna() if years else pd.Series(dtype=float)
-    return int(found.max()) if len(found) else None
+    return latest_period(frames)
+
+
+def public_period() -> int | None:
+    """The latest collection year of the looked-after children statistics in the public data."""
+    from carebook import public
+
+    return latest_period([public.read(LOOKED_AFTER)])
 
 
 def extract_date(results_folder: Path) -> tuple[dt.date, bool] | None:
@@ -85,9 +112,9 @@ def data_as_at(results_folder: Path) -> str:
     ``"official statistics up to 31 March 2025; children's records (SSDA903, synthetic) at
     31 March 2015"``; :data:`NOT_RECORDED` when the results hold neither."""
     parts = []
-    year = latest_official_year(results_folder)
+    year = results_period(results_folder) if Path(results_folder).is_dir() else None
     if year is not None:
-        parts.append(f"official statistics up to 31 March {year}")
+        parts.append(f"official statistics up to {formats.date(collection_year_end(year))}")
     extract = extract_date(results_folder)
     if extract is not None:
         date, synthetic = extract

@@ -1,12 +1,103 @@
-"""Tables as MyST Markdown: real, numbered tables in both the HTML book and the PDF."""
+"""Tables as MyST Markdown: real, numbered tables in both the HTML book and the PDF.
+
+In the PDF every table is a ``longtable`` (it breaks across pages, repeats its header on each
+and never runs into the footer) whose columns are given widths in proportion to what they
+hold (:func:`layout`): text wraps inside its column, a number or a word never does. A table
+too wide for the line at the body's type size is set smaller, and one too wide even then is
+turned landscape on a page of its own.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from carebook.text import markdown_literal, one_line
+
+PAD = 3.5
+"""The space between two columns (``2\\tabcolsep``) and a character to spare, in characters."""
+CAPACITY = {"normalsize": 92.0, "small": 102.0, "footnotesize": 115.0, "scriptsize": 131.0}
+"""How many characters of each type size an A4 line of the PDF holds (17 cm of FreeSerif)."""
+PORTRAIT = ("normalsize", "small", "footnotesize")
+"""The type sizes tried on a portrait page, largest first; then footnote and script size landscape."""
+LANDSCAPE = 1.45
+"""How much longer a landscape line is than a portrait one (24.7 cm of text against 17 cm)."""
+BREAKS = r"[\s_]+"
+"""Where a cell's text may break: at spaces and after an underscore (the PDF's preamble allows it)."""
+WIDEST = 60
+"""A cell's characters beyond this wrap anyway: a long sentence does not claim the whole line."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a table is set in the PDF: its type size, whether it is turned landscape, and the
+    LaTeX column specification (``tabularcolumns``) of its columns' widths."""
+
+    size: str
+    landscape: bool
+    columns: str
+
+
+def _lengths(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each column's natural width (its longest cell or heading, capped at :data:`WIDEST`) and
+    least width (its longest word, or its longest cell for a column that must not wrap), in
+    characters."""
+    text = frame.astype(str).rename(columns=str)
+    headings = pd.Series([str(c) for c in frame.columns], index=text.columns)
+    longest_cell = text.apply(lambda column: column.str.len().max()).fillna(0)
+    natural = pd.concat([longest_cell, headings.str.len()], axis=1).max(axis=1).clip(upper=WIDEST)
+    words = text.apply(lambda column: column.str.split(BREAKS).explode().str.len().max()).fillna(0)
+    heading_words = headings.str.split(BREAKS).explode().str.len().groupby(level=0).max().reindex(text.columns).fillna(0)
+    least = pd.concat([words, heading_words], axis=1).max(axis=1)
+    return natural.astype(float), least.clip(upper=natural.clip(lower=1)).astype(float)
+
+
+def layout(frame: pd.DataFrame, right: frozenset[str] = frozenset()) -> Layout:
+    """The PDF layout of a table: the largest type size at which every column gets its least
+    width (:func:`_lengths`), landscape when none does; each column then gets its least width and
+    a share of the rest of the line in proportion to how much more its cells hold. A table that
+    fits at its natural widths is set no wider than they need.
+
+    Widths are fractions of the line (``\\X{w}{1000}``: Sphinx's column of ``w``/1000 of the
+    line, less the space between columns). Columns named in ``right`` are right-aligned.
+    """
+    natural, least = _lengths(frame)
+    count = len(frame.columns)
+    choices = [(size, CAPACITY[size], False) for size in PORTRAIT] + [
+        (size, CAPACITY[size] * LANDSCAPE, True) for size in ("footnotesize", "scriptsize")]
+    fitting = [choice for choice in choices if least.sum() + PAD * count <= choice[1]]
+    size, capacity, landscape = (fitting or choices[-1:])[0]
+    room = capacity - PAD * count
+    if natural.sum() <= room:
+        widths = natural + PAD
+    else:
+        extra = natural - least
+        spare = room - least.sum()
+        widths = least + (extra / extra.sum() * spare if extra.sum() > 0 else 0) + PAD
+    shares = (widths / capacity * 1000).round().astype(int).clip(lower=1)
+    align = [r"\raggedleft" if c in right else r"\raggedright" for c in frame.columns]
+    columns = "".join(f">{{{a}\\arraybackslash}}\\X{{{w}}}{{1000}}" for a, w in zip(align, shares))
+    return Layout(size=size, landscape=landscape, columns=columns)
+
+
+NUMBER = r"^[-−]?£?\(?[-−]?£?[\d,.]+[%kmbn]*\)?$"
+"""A cell holding a number as the book formats it: ``1,234``, ``£(2,281,450)``, ``(1,154,250)``, ``46%``."""
+
+
+def numeric_columns(frame: pd.DataFrame) -> frozenset[str]:
+    """The columns every cell of which is a formatted number (:data:`NUMBER`), or a dash or
+    "not published" where a figure is missing: they are right-aligned."""
+    text = frame.astype(str).apply(lambda column: column.str.strip())
+    missing = text.isin(["", "-", "–", "—", "not published", "not applicable", "nan"])
+    number = text.apply(lambda column: column.str.match(NUMBER))
+    numeric = (number | missing).all() & number.any()
+    return frozenset(numeric[numeric].index)
+
+
+def _latex(text: str) -> str:
+    return f"```{{raw}} latex\n{text}\n```\n"
 
 
 def markdown_table(frame: pd.DataFrame, caption: str | None = None, name: str | None = None,
@@ -16,21 +107,28 @@ def markdown_table(frame: pd.DataFrame, caption: str | None = None, name: str | 
     Cells and headings are shown literally (:func:`carebook.text.markdown_literal`: a cell
     holding ``<b>``, ``$x$`` or ``*y*`` shows those characters), except in the columns named
     in ``markup``, whose cells are MyST written by the code (links, code spans). Format
-    numbers before (``page.table`` does); columns in ``right`` (the numeric ones) are
-    right-aligned. In the PDF, numeric columns keep their natural width (a number never
-    wraps or spills into the next column) and text columns share the rest of the line.
+    numbers before (``page.table`` does); columns in ``right``, and those holding only
+    formatted numbers (:func:`numeric_columns`), are right-aligned. In the PDF the table is laid out by :func:`layout`: it fits the line, wraps
+    text within its columns and repeats its header on every page it runs over.
     ``caption`` is MyST: pass data in it through ``markdown_literal``.
     """
     def cell(value: Any, column: Any) -> str:
         return one_line(value).replace("|", "\\|") if column in markup else markdown_literal(value)
 
+    right = right | (numeric_columns(frame) if len(frame) else frozenset())
     header = "| " + " | ".join(markdown_literal(c) for c in frame.columns) + " |"
     rule = "|" + "|".join("---:" if c in right else ":---" for c in frame.columns) + "|"
     rows = ["| " + " | ".join(cell(v, c) for v, c in zip(row, frame.columns)) + " |"
             for row in frame.astype(object).itertuples(index=False)]
     body = "\n".join([header, rule, *rows])
-    layout = f"```{{tabularcolumns}} {''.join('r' if c in right else 'L' for c in frame.columns)}\n```\n\n" if right else ""
-    if caption is None and name is None:
-        return layout + body
-    options = f":name: {name}\n" if name else ""
-    return f"{layout}:::{{table}} {caption or ''}\n{options}\n{body}\n:::\n"
+    shape = layout(frame, right)
+    options = f":class: longtable\n:name: {name}\n" if name else ":class: longtable\n"
+    table = f"```{{tabularcolumns}} {shape.columns}\n```\n\n:::{{table}} {caption or ''}\n{options}\n{body}\n:::\n"
+    before, after = [], []
+    if shape.landscape:
+        before, after = [r"\begin{landscape}"], [r"\end{landscape}"]
+    if shape.size != "normalsize":
+        before, after = [*before, rf"\begingroup\{shape.size}"], [r"\endgroup", *after]
+    if not before:
+        return table
+    return "\n".join([_latex("\n".join(before)), table, _latex("\n".join(after))])

@@ -144,7 +144,7 @@ def test_the_pdf_is_linked_once_built_and_said_not_built_otherwise(site, tmp_pat
 
 
 def test_data_as_at_reads_the_latest_official_year_and_the_extract(site, tmp_path):
-    assert edition.latest_official_year(site) == 2025
+    assert edition.results_period(site) == 2025
     assert edition.data_as_at(site) == ("official statistics up to 31 March 2025; "
                                         "children's records (SSDA903, synthetic) at 31 March 2015")
     assert edition.data_as_at(tmp_path / "nothing") == "not recorded"
@@ -155,12 +155,12 @@ def test_version_and_date_built(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 1 January 2026, 00:00 UTC
     assert edition.built_on() == "1 January 2026"
     answers = {("describe", "--tags", "--dirty"): None, ("describe", "--always", "--dirty"): "6711a58"}
-    monkeypatch.setattr(edition, "_git", lambda *args: answers[args])
+    monkeypatch.setattr(edition, "_git", lambda *args, repository=None: answers[args])
     monkeypatch.setattr(edition, "package_version", lambda: "0.1.0")
     assert edition.book_version() == "0.1.0, commit 6711a58"
     answers[("describe", "--tags", "--dirty")] = "v1.0-3-g6711a58"
     assert edition.book_version() == "v1.0-3-g6711a58"
-    monkeypatch.setattr(edition, "_git", lambda *args: None)  # no git
+    monkeypatch.setattr(edition, "_git", lambda *args, repository=None: None)  # no git
     assert edition.book_version() == "0.1.0"
 
 

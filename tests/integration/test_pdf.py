@@ -1,0 +1,134 @@
+"""The councils' PDFs as a council would publish them: A4, a title page with the edition, a
+contents page, no blank page, no table wider than the line or running into the footer, and
+tables and figures numbered by chapter as in the HTML book.
+
+Nottingham and Rotherham are run and their PDFs built once, in a temporary site.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from carebook import edition
+
+ROOT = Path(__file__).resolve().parents[2]
+COUNCILS = {"nottingham": "Nottingham", "rotherham": "Rotherham"}
+A4 = (595.28, 841.89)
+"""A4 in points."""
+MARGIN = 56.69
+"""The PDF's left and right margins (2 cm), in points."""
+BODY = (62.36, 841.89 - 68.03)
+"""The top and bottom of the text on a page (margins 2.2 cm and 2.4 cm), in points."""
+TOLERANCE = 2.0
+"""How far (points) a word may reach beyond the line, or a box be overfull."""
+DESCENT = 4.0
+"""How far (points) a word's box may reach below the text area: the descent of its last line."""
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+
+pytestmark = pytest.mark.slow
+
+
+def carebook(*args: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).parent / "carebook"), *args], capture_output=True, text=True, env=env, check=False)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict:
+    """Run the two councils and build their PDFs in a temporary site."""
+    folder = tmp_path_factory.mktemp("site")
+    councils = tmp_path_factory.mktemp("councils")
+    for slug in COUNCILS:
+        shutil.copy(ROOT / "data" / "councils" / f"{slug}.yml", councils)
+    env = {**os.environ, "CAREBOOK_SITE": str(folder), "CAREBOOK_COUNCILS_DIR": str(councils)}
+    run = carebook("run", *COUNCILS, "--jobs", "2", "--quiet", env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
+    pdfs = {slug: carebook("pdf", slug, env=env) for slug in COUNCILS}
+    for slug, made in pdfs.items():
+        assert made.returncode == 0, made.stdout + made.stderr
+    return {"folder": folder, "pdf": {slug: folder / "_build" / "pdf" / f"{slug}.pdf" for slug in COUNCILS},
+            "log": {slug: folder / "_build" / "pdf-work" / slug / "_build" / "latex" / f"{slug}.log" for slug in COUNCILS}}
+
+
+def pages_text(pdf: Path) -> list[str]:
+    """The text of each page (``pdftotext``: pages are separated by form feeds)."""
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")[:-1]
+
+
+def page_words(pdf: Path) -> list[tuple[tuple[float, float], list[tuple[float, float, float, float, str]]]]:
+    """Each page's size and its words' boxes (``pdftotext -bbox``)."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in xml.split("<page ")[1:]:
+        size = tuple(float(v) for v in re.match(r'width="([\d.]+)" height="([\d.]+)"', page).groups())
+        pages.append((size, [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in WORD.findall(page)]))
+    return pages
+
+
+@pytest.mark.parametrize("slug", COUNCILS)
+def test_every_page_is_a4(built, slug):
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "9999", str(built["pdf"][slug])], capture_output=True, text=True, check=True).stdout
+    sizes = re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+) pts", info)
+    assert len(sizes) > 40
+    assert {(float(w), float(h)) for w, h in sizes} == {A4}
+
+
+@pytest.mark.parametrize("slug", COUNCILS)
+def test_no_page_is_blank(built, slug):
+    blank = [n for n, text in enumerate(pages_text(built["pdf"][slug]), start=1) if len(text.split()) < 5]
+    assert blank == []
+
+
+@pytest.mark.parametrize("slug", COUNCILS)
+def test_the_title_page_gives_the_council_and_the_edition(built, slug):
+    first, contents = pages_text(built["pdf"][slug])[:2]
+    words = " ".join(first.split())
+    assert words.startswith(f"{COUNCILS[slug]} Commissioning children's placements")
+    assert f"Version {edition.book_version()}" in words
+    assert f"Built on {edition.built_on()}" in words
+    assert "Data as at official statistics up to 31 March 2025" in words  # the latest DfE collection year the runs read: 2024-25
+    assert contents.split()[0] == "Contents" and "Placement sufficiency" in contents
+
+
+@pytest.mark.parametrize("slug", COUNCILS)
+def test_tables_and_figures_are_numbered_by_chapter(built, slug):
+    text = "\n".join(pages_text(built["pdf"][slug]))
+    tables = re.findall(r"Table (\d+)\.(\d+):", text)
+    figures = re.findall(r"Fig\. (\d+)\.(\d+):", text)
+    assert ("1", "1") in tables and ("1", "1") in figures and ("4", "1") in tables
+    assert re.search(r"Table 1: Key figures for " + COUNCILS[slug], text)  # before the first chapter
+    assert all(int(n) < 40 for _, n in tables + figures)  # counted from 1 in each chapter, never through the book
+
+
+@pytest.mark.parametrize("slug", COUNCILS)
+def test_no_box_is_overfull_by_more_than_a_few_points(built, slug):
+    log = built["log"][slug].read_text(errors="replace")
+    overfull = [float(w) for w in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
+    assert max(overfull, default=0.0) <= TOLERANCE
+
+
+@pytest.mark.parametrize("slug", COUNCILS)
+def test_no_text_beyond_the_margins_or_into_the_footer(built, slug):
+    outside = []
+    for number, ((width, height), words) in enumerate(page_words(built["pdf"][slug]), start=1):
+        assert (width, height) in {A4, A4[::-1]}
+        landscape = width > height
+        for x0, y0, x1, y1, word in words:
+            across, down = ((y0, y1), (x0, x1)) if landscape else ((x0, x1), (y0, y1))
+            if across[0] < MARGIN - TOLERANCE or across[1] > A4[0] - MARGIN + TOLERANCE:
+                outside.append((number, word, "beyond the line"))
+            in_body = BODY[0] - TOLERANCE <= down[0] and down[1] <= BODY[1] + DESCENT
+            in_header = down[1] < BODY[0] - 10
+            in_footer = down[0] > BODY[1] + 10
+            if not (in_body or in_header or in_footer):
+                outside.append((number, word, "between the text and the header or footer"))
+        footer = [w for w in words if (w[0] if landscape else w[1]) > BODY[1] + 10]
+        if len(footer) > 12:  # the footer holds the page number and the section's title: a table would add rows
+            outside.append((number, " ".join(w[4] for w in footer), "in the footer"))
+    assert outside == []
