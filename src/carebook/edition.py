@@ -71,9 +71,8 @@ def latest_period(frames: list[pd.DataFrame]) -> int | None:
     """The latest collection year (``2025`` for 2024-25) in the ``time_period`` columns of
     ``frames``; a six-digit period such as ``202425`` counts as its later year. None when no
     frame has a period."""
-    periods = pd.concat([pd.to_numeric(f[PERIOD].astype(str).str.strip(), errors="coerce")
-                         for f in frames if PERIOD in f.columns], ignore_index=True) if frames else pd.Series(dtype=float)
-    periods = periods.dropna()
+    columns = [pd.to_numeric(f[PERIOD].astype(str).str.strip(), errors="coerce") for f in frames if PERIOD in f.columns]
+    periods = pd.concat(columns, ignore_index=True).dropna() if columns else pd.Series(dtype=float)
     if periods.empty:
         return None
     years = periods.where(periods < 10_000, 2000 + periods % 100)  # 202425 -> 2025
