@@ -12,7 +12,7 @@ DFE_VENV := .venv-dfe
 export CAREBOOK_DFE_PYTHON ?= $(abspath $(DFE_VENV))/bin/python
 JOBS ?= 2
 DEBIAN_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
-	tex-gyre texlive-xetex fonts-freefont-otf chromium poppler-utils npm
+	tex-gyre texlive-xetex fonts-freefont-otf chromium poppler-utils nodejs
 
 # Official statistics: ../shared/data/public beside the checkout when present, else data/public.
 ifneq ($(wildcard ../shared/data/public),)
