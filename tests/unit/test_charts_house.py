@@ -11,7 +11,7 @@ import pytest
 from carebook import charts
 from carebook.cost_benefit import charts as cost_charts
 from carebook.flow import charts as flow_charts
-from carebook.flow.analysis import run_flow_model
+from carebook.flow.analysis import analyse as run_flow_model
 from carebook.flow.sensitivity import sensitivity_curves, sensitivity_grid
 from carebook.params import load_council
 from carebook.sufficiency import official_charts

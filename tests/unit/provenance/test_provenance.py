@@ -15,7 +15,7 @@ from carebook.text import markdown_literal
 
 BASED_ON = ("Target share of all children looked after placed within 20 miles of home; "
             "Statistical neighbours, 2025 model (Department for Education)")
-DOCUMENTS = ('Commissioning and Sufficiency Strategy 2014-2016, 2015 update (seed 003): "a minimum of 90% (fostering) and 80% '
+DOCUMENTS = ('Commissioning and Sufficiency Strategy 2014-2016, 2015 update: "a minimum of 90% (fostering) and 80% '
              '(residential) ... within a 20 mile radius", "85% of all children and young people ... within the 20 mile radius", '
              '"increase this proportion [placed with internal foster carers] to 50% by March 2016".; '
              "Statistical neighbours, 2025 model (Department for Education)")
@@ -42,7 +42,7 @@ def test_a_figure_glued_by_a_package_function_names_it_its_inputs_and_their_sour
     assert row["data_files"] == "dfe/sn_model_2025_wide.csv"
     # The council file and the source it cites (the comment above the targets), then the file's title.
     assert row["sources"].startswith("sufficiency.target_all_within_20_miles: data/councils/nottingham.yml: "
-                                     "Commissioning and Sufficiency Strategy 2014-2016, 2015 update (seed 003)")
+                                     "Commissioning and Sufficiency Strategy 2014-2016, 2015 update")
     assert row["sources"].endswith("; dfe/sn_model_2025_wide.csv: Statistical neighbours, 2025 model (Department for Education)")
 
 
