@@ -123,7 +123,7 @@ def unit_of(name: str, value: Any) -> Unit:
 def value_text(value: Any, unit: Unit) -> str:
     """A parameter's value written in its unit (a share with the decimals it needs, up to two:
     ``0.035`` -> ``"3.5%"``); a list item by item; an unset value
-    :data:`DOES_NOT_APPLY`; an empty list ``"none"``."""
+    :data:`DOES_NOT_APPLY`; an empty list ``"none"``; a choice in words (``"official spend"``)."""
     if value is None:
         return DOES_NOT_APPLY
     if isinstance(value, list | tuple):
@@ -140,7 +140,9 @@ def value_text(value: Any, unit: Unit) -> str:
         "count": lambda v: count(v) if float(v).is_integer() else f"{v:,.4g}",
         "date": date,
     }
-    return writers[unit](value) if unit in writers else str(value)
+    if unit in writers:
+        return writers[unit](value)
+    return value.replace("_", " ") if isinstance(value, str) else str(value)  # a choice such as "official_spend", in words
 
 
 def label(name: str) -> str:

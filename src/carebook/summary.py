@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from carebook import registry
+from carebook import provenance, registry
 from carebook.downloads import Downloads, pdf_paragraph
 from carebook.landing_charts import Chart
 from carebook.notebook import BASES, SUMMARY, formatted
@@ -115,19 +115,38 @@ def entry_markdown(item: Entry) -> list[str]:
     return lines
 
 
+def extract_figures(results: Path, notebooks: Sequence[str]) -> set[tuple[str, str]]:
+    """(notebook, key) of the figures that rest on the SSDA903 extract, by their records
+    (``figures_<notebook>.csv``): only these carry an analysis's "synthetic data" badge, not
+    the published figures beside them."""
+    records = [(n, provenance.read_figures(path)) for n in notebooks
+               if (path := results / provenance.FIGURES.format(notebook=n)).is_file()]
+    return {(n, key) for n, frame in records
+            for key in frame.loc[frame["data_files"].str.split(provenance.SEPARATOR).map(
+                lambda files: provenance.SSDA903 in files), "key"]}
+
+
+def figure_bases(notebook: str, key: str, bases: dict[str, tuple[str, ...]], from_extract: set[tuple[str, str]]) -> tuple[str, ...]:
+    """What one key figure rests on: its analysis's bases, less "synthetic" unless the figure
+    comes from the extract."""
+    return tuple(b for b in bases.get(notebook, ()) if b != "synthetic" or (notebook, key) in from_extract)
+
+
 def key_figures_table(headlines: Sequence[dict], ok: Sequence[str], bases: dict[str, tuple[str, ...]], name: str,
-                      label: str) -> str:
+                      label: str, from_extract: set[tuple[str, str]] = frozenset()) -> str:
     """The key figures of the analyses ``ok`` (in book order); a column of badges
-    when some analysis rests on synthetic data, illustrative parameters or a comparator."""
-    figures = pd.DataFrame([h for h in headlines if h["notebook"] in ok], columns=["notebook", "label", "text"])
+    when some figure rests on synthetic data (``from_extract``: the figures from the extract),
+    illustrative parameters or a comparator."""
+    figures = pd.DataFrame([h for h in headlines if h["notebook"] in ok], columns=["notebook", "key", "label", "text"])
     if figures.empty:
         return ""
     figures = figures.sort_values("notebook", key=lambda n: n.map(list(ok).index), kind="stable")
     table = pd.DataFrame({"Analysis": figures["notebook"].map(registry.title), "Figure": figures["label"],
                           "Value": figures["text"]})
     markup: frozenset[str] = frozenset()
-    if any(bases.get(n) for n in ok):
-        table["Rests on"] = figures["notebook"].map(lambda n: " ".join(badge(b) for b in bases.get(n, ())))
+    rests = [figure_bases(n, k, bases, from_extract) for n, k in zip(figures["notebook"], figures["key"])]
+    if any(rests):
+        table["Rests on"] = [" ".join(badge(b) for b in found) for found in rests]
         markup = frozenset({"Rests on"})
     return markdown_table(table, caption=f"Key figures for {name}", name=f"{label}-key-figures", markup=markup) + "\n"
 
@@ -241,7 +260,7 @@ def landing_markdown(slug: str, name: str, ok: Sequence[str], failed: Sequence[s
         for item in entries:  # four analyses
             lines += entry_markdown(item)
     answered = [e.notebook for e in entries if e.answer]
-    table = key_figures_table(headlines, answered, bases, shown, slug)
+    table = key_figures_table(headlines, answered, bases, shown, slug, extract_figures(results, answered))
     if table:
         lines += ["## Key figures", "", table]
     lines += charts_markdown(charts, slug, bases)

@@ -237,3 +237,19 @@ def test_contact_from_the_council_file():
     with pytest.raises(ValidationError, match="expected an email address"):
         Contact(team="Commissioning", email="not an address")
     assert book.council_contact("no-such-council") == "the council's children's services commissioning team"
+
+
+def test_only_figures_from_the_extract_carry_the_synthetic_badge(site):
+    """Sufficiency rests on a synthetic extract for its child-level part: its published rate
+    keeps no badge; the share placed within 20 miles from the extract is marked."""
+    write_json(site / "summary_sufficiency.json", {
+        "notebook": "sufficiency", "answer": ANSWER, "decision": "d", "certainty": "c", "basis": ["synthetic"]})
+    write_json(site / "headlines_sufficiency.json", [
+        {"notebook": "sufficiency", "key": "rate_council", "label": "Children looked after per 10,000 children", "value": 93, "text": "93"},
+        {"notebook": "sufficiency", "key": "c903_within_20", "label": "Placed within 20 miles (SSDA903)", "value": 0.7, "text": "70%"}])
+    pd.DataFrame({"key": ["rate_council", "c903_within_20"],
+                  "data_files": ["dfe/cla_number_and_rate_per_10k_children.csv", "ssda903; dfe/sn_model_2025_wide.csv"]}).to_csv(
+        site / "figures_sufficiency.csv", index=False)
+    page = book.landing_page(RUN, DETAILS)
+    assert "| Placement sufficiency | Children looked after per 10,000 children | 93 |  |" in page
+    assert "| Placement sufficiency | Placed within 20 miles \\(SSDA903\\) | 70\\% | {bdg-warning}`Synthetic data` |" in page

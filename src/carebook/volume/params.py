@@ -94,9 +94,10 @@ class VolumeSizingParams(BaseModel):
     )  # fmt: skip
     unit_cost_basis: Literal["official_spend", "parameters"] = Field(
         default_factory=national(SECTION, "unit_cost_basis"),
-        description="Weekly costs from the council's official spend divided by placement days in the "
-        "extract where both exist ('official_spend', the seed's 903 x 251 mapping), else the weekly "
-        "costs of the catalogue of placement prices (provider 'all', carebook.prices); 'parameters' uses those only",
+        description="Where weekly placement costs come from: official spend (the council's published spend "
+        "on each kind of placement divided by its placement days in the extract, as Social Finance maps "
+        "SSDA903 placements to spending lines, where both exist, else the catalogue of placement prices) or "
+        "parameters (the catalogue of placement prices only)",
     )  # fmt: skip
     @model_validator(mode="after")
     def _age_range_in_order(self) -> VolumeSizingParams:
