@@ -32,6 +32,9 @@ class Chart:
     alt: str
     data: pd.DataFrame
     spec: dict
+    from_extract: bool = False
+    """Drawn from the SSDA903 extract (so it rests on synthetic data when the extract is), not
+    from published figures."""
 
 
 def _spec(data: pd.DataFrame, mark: dict, encoding: dict) -> dict:
@@ -118,7 +121,7 @@ def journey_chart(results: Path, council: str) -> Chart | None:
     last = data.iloc[-1]
     return Chart("journey", "volume_sizing", "Placement cost of a care journey, cumulative by year from entry",
                  f"Bar chart of the cumulative placement cost of a care journey; after {last['Year of the journey']} years "
-                 f"{formats.money(last['Cumulative cost (£)'])}.", data, spec)
+                 f"{formats.money(last['Cumulative cost (£)'])}.", data, spec, from_extract=True)
 
 
 def options_chart(results: Path, council: str) -> Chart | None:

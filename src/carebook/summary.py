@@ -159,7 +159,8 @@ def charts_markdown(charts: Sequence[Chart], label: str, bases: dict[str, tuple[
         return []
     lines = ["## The picture in four charts" if len(charts) == 4 else "## Charts", "", ":::::{grid} 1 1 2 2", ""]
     for chart in charts:  # four charts at most
-        rests = badges(bases.get(chart.notebook, ())).replace("**", "")
+        found = tuple(b for b in bases.get(chart.notebook, ()) if b != "synthetic" or chart.from_extract)
+        rests = badges(found).replace("**", "")
         lines += ["::::{grid-item}", f"```{{figure}} charts/{chart.name}.*", f":name: {label}-chart-{chart.name}",
                   f":alt: {markdown_literal(chart.alt)}", f":width: {CHART_WIDTH}", "",
                   f"{markdown_literal(chart.caption)}{f'. {rests}' if rests else ''}", "```", "",
@@ -219,8 +220,8 @@ def quality_notes(results: Path, entries: Sequence[Entry]) -> list[str]:
                          "council's published figures are withheld and shown as \"not published\"; no total is "
                          "made up from them.")
     notes.append("Counts of fewer than 5 children from children's records are never shown.")
-    notes.append("Every figure in the analyses links to where it comes from: the function, the parameters and "
-                 "their sources are on the council's \"Figures and their sources\" page.")
+    notes.append("Every figure in the analyses links to where it comes from: what it rests on and the documents "
+                 "those come from are on the council's \"Figures and their sources\" page.")
     return notes
 
 

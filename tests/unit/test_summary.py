@@ -253,3 +253,12 @@ def test_only_figures_from_the_extract_carry_the_synthetic_badge(site):
     page = book.landing_page(RUN, DETAILS)
     assert "| Placement sufficiency | Children looked after per 10,000 children | 93 |  |" in page
     assert "| Placement sufficiency | Placed within 20 miles \\(SSDA903\\) | 70\\% | {bdg-warning}`Synthetic data` |" in page
+
+
+def test_a_chart_of_published_figures_carries_no_synthetic_badge(site):
+    write_json(site / "summary_sufficiency.json", {
+        "notebook": "sufficiency", "answer": ANSWER, "decision": "d", "certainty": "c", "basis": ["synthetic"]})
+    page = book.landing_page(RUN, DETAILS, charts=landing_charts.landing_charts(site, "Nottingham", RUN.ok))
+    captions = [line for line in page.splitlines() if line.startswith(("Children looked after per", "Placement cost of a care journey"))]
+    assert captions == ["Children looked after per 10,000 children",
+                        "Placement cost of a care journey, cumulative by year from entry. Rests on: {bdg-warning}`Synthetic data`"]
