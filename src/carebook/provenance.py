@@ -284,12 +284,30 @@ def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_WORDS = {"vs": "against", "england": "England", "dfe": "DfE", "npv": "net present value", "ob": "optimism bias",
+          "bcr": "benefit-cost ratio", "cla": "children looked after", "p10": "10th percentile", "p50": "median",
+          "p90": "90th percentile", "n": "number of", "semi": "semi-independence", "gbp": "£", "ssda903": "SSDA903",
+          "text": "", "sentence": "", "20": "20 miles"}
+"""Words of the figures' keys as a reader says them (a key is its label when the page gives none)."""
+
+
+def readable_key(key: str) -> str:
+    """A figure's key in words, for the figures the pages glue without a label:
+    ``"npv_without_ob"`` -> ``"Net present value without optimism bias"``, ``"c903_within_20"``
+    -> ``"Within 20 miles (children's records)"``, ``"vs-eligible-a-year"`` -> ``"Eligible a year"``."""
+    words = re.split(r"[_\-]+", key.removeprefix("vs-"))
+    from_records = words[:1] == ["c903"]
+    text = " ".join(w for w in (_WORDS.get(w, w) for w in words[from_records:]) if w)
+    text = text.replace("in house", "in-house") + (" (children's records)" if from_records else "")
+    return text[:1].upper() + text[1:]
+
+
 def make_figure(council: Any, key: str, value: Any, text: str, label: str | None = None,
                 inputs: Sequence[str] | None = None, function: str | None = None) -> Figure:
     """The record of one glued figure; the producer is found from the call stack unless given."""
     parameters, data_files, sources = describe_inputs(council, inputs or ())
     based_on, documents = reader_inputs(council, inputs or ())
-    return Figure(key=key, label=label or key.replace("_", " ").replace("-", " "), value=plain_value(value, text),
+    return Figure(key=key, label=label or readable_key(key), value=plain_value(value, text),
                   text=text, function=function or producer(), parameters=parameters,
                   data_files=data_files, sources=sources, based_on=based_on, documents=documents)
 

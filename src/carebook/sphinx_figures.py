@@ -60,8 +60,13 @@ def records_of(srcdir: Path, docname: str) -> tuple[str, dict[str, dict[str, str
     return "/".join([*docname.split("/")[:3], provenance.FIGURES_PAGE]), _records(path, path.stat().st_mtime)
 
 
+LINKED_TEXT = 40
+"""Glued texts up to this length (a figure: "£11,796,856", "72%", "2019/20") become links; a
+glued sentence is read as text (its figures are listed on the figures page all the same)."""
+
+
 def link_figures(app: Any, doctree: nodes.document, docname: str) -> None:
-    """Wrap each recorded glued number of an analysis page in a link with a tooltip (HTML only)."""
+    """Wrap each recorded glued figure of an analysis page in a link with a tooltip (HTML only)."""
     if app.builder.format != "html":
         return
     found = records_of(Path(app.srcdir), docname)
@@ -71,7 +76,7 @@ def link_figures(app: Any, doctree: nodes.document, docname: str) -> None:
     notebook = docname.rsplit("/", 1)[-1]
     for node in list(doctree.findall(nodes.inline)):
         record = records.get(node.get(KEY, ""))
-        if record is None or isinstance(node.parent, nodes.reference):
+        if record is None or isinstance(node.parent, nodes.reference) or len(record["text"]) > LINKED_TEXT:
             continue
         uri = app.builder.get_relative_uri(docname, page) + "#" + provenance.anchor(notebook, record["key"])
         link = nodes.reference("", "", refuri=uri, reftitle=provenance.tooltip(record), classes=["carebook-figure"])

@@ -127,3 +127,12 @@ def test_the_tooltip_says_what_the_figure_rests_on_and_its_documents():
     assert provenance.tooltip(record) == (
         "Net saving. Based on: Optimism bias added to costs. Sources: HM Treasury Green Book supplementary guidance. "
         "Select for all the figures and their sources.")
+
+@pytest.mark.parametrize(("key", "label"), [
+    ("npv_without_ob", "Net present value without optimism bias"),
+    ("c903_within_20", "Within 20 miles (children's records)"),
+    ("vs-eligible-a-year", "Eligible a year"),
+    ("payback_text", "Payback"),
+])
+def test_a_figure_glued_without_a_label_is_named_in_words(key, label):
+    assert provenance.readable_key(key) == label
