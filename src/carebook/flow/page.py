@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from carebook import formats
+from carebook import comparator, formats
 from carebook.provenance import parameter
 from carebook.flow import calibrate, charts
 from carebook.flow.analysis import FlowRun, assumptions_table, run_flow_model
@@ -58,6 +58,7 @@ def run(page: Page) -> FlowPage:
         grid=sensitivity_grid(flow.base, flow.rates, flow.scenario),
     )
     glue_numbers(page, flow)
+    summarise(page, flow)
     save_results(page, result)
     glue_figures(page, result)
     return result
@@ -68,6 +69,7 @@ def glue_numbers(page: Page, flow: FlowRun) -> None:
     projection, rates, params = flow.projection, flow.rates, flow.params
     first, last = projection.iloc[0], projection.iloc[-1]
     fewer = full_effect_reductions(projection)
+    estimated = bool(flow.official and flow.official.comparators)
     totals = flow.savings[flow.savings["saving"] == "total"].set_index("year")["saving_gbp"]
     page.glue("base_year", projection.index[0], fmt="{}")
     page.glue("final_year", projection.index[-1], fmt="{}")
@@ -78,13 +80,13 @@ def glue_numbers(page: Page, flow: FlowRun) -> None:
                   "direct_entries", "entries_via_plan"):
         page.glue(f"{stage}_base", first[stage])
         page.glue(f"{stage}_final", last[stage])
-    page.glue("fewer_referrals", fewer["referrals"], headline="Fewer referrals a year once the change is in full effect",
+    page.glue("fewer_referrals", fewer["referrals"], headline=comparator.marked("Fewer referrals a year once the change is in full effect", estimated),
               inputs=PRACTICE_INPUTS)
     page.glue("fewer_entries", fewer["entries_into_care"],
-              headline="Fewer children entering care a year once the change is in full effect", inputs=PRACTICE_INPUTS)
+              headline=comparator.marked("Fewer children entering care a year once the change is in full effect", estimated), inputs=PRACTICE_INPUTS)
     page.glue("fewer_entries_share", fewer["entries_into_care"] / first["entries_into_care"], fmt="{:.0%}")
     page.glue("recurring_saving", totals.iloc[-1] / 1e6, fmt="£{:,.2f}m",
-              headline="Recurring saving at full effect, £ millions a year (placements and staff)", inputs=SAVING_INPUTS)
+              headline=comparator.marked("Recurring saving at full effect, £ millions a year (placements and staff)", estimated), inputs=SAVING_INPUTS)
     page.glue("re_referral_base", rates.repeat_referral_rate, fmt="{:.0%}")
     page.glue("re_referral_target", rates.repeat_referral_rate * (1 - params.re_referral_reduction), fmt="{:.0%}")
     page.glue("direct_base", rates.direct_entry_rate, fmt="{:.1%}")
@@ -95,6 +97,23 @@ def glue_numbers(page: Page, flow: FlowRun) -> None:
     page.glue("assessments_per_referral", flow.base.assessments / flow.base.referrals, fmt="{:.3f}")
     page.glue("cost_per_episode", flow.cost_per_care_episode_gbp, fmt=formats.money)
     page.glue("conference_change", last["conferences"] - first["conferences"], fmt="{:+,.0f}")
+
+
+def summarise(page: Page, flow: FlowRun) -> None:
+    """The flow model's entry in the council's executive summary; marked ``comparator`` when
+    some base-year figures are a comparator's estimates."""
+    estimated = bool(flow.official and flow.official.comparators)
+    fewer = full_effect_reductions(flow.projection)
+    totals = flow.savings[flow.savings["saving"] == "total"]["saving_gbp"]
+    page.summary(
+        answer=f"If practice changes as assumed, {formats.count(fewer['entries_into_care'])} fewer children a year "
+               f"enter care once the change is in full effect, a recurring saving of {formats.money(totals.iloc[-1])} a year.",
+        decision="Whether to invest in changing social work practice from referral to child protection.",
+        certainty="Illustrative: the changes in practice are assumed sizes, not measured effects"
+                  + ("; some base-year figures are estimated from comparator councils." if estimated else "."),
+        basis=("comparator",) if estimated else (),
+        figure="fewer_entries",
+    )
 
 
 def save_results(page: Page, result: FlowPage) -> None:
@@ -124,10 +143,15 @@ def show_source(page: Page, flow: FlowRun) -> None:
         f"child protection plan ({via_plan_source}).",
         kind="important",
     )
-    evidence = flow.official.evidence.assign(year=flow.base.year)[["label", "year", "children", "file", "column"]]
+    if flow.official.comparators:
+        page.notice(comparator.note(page.council.name, [label.lower() for label in flow.official.estimated],
+                                    flow.official.comparators), kind="important")
+    evidence = flow.official.evidence.assign(year=flow.base.year, basis=flow.official.evidence["basis"].map(
+        {comparator.OWN: "published", comparator.COMPARATOR: comparator.LABEL}))
     page.table(
-        evidence.rename(columns={"label": "Published figure", "year": "Year", "children": "Children",
-                                 "file": "File", "column": "Column"}),
+        evidence[["label", "year", "children", "basis", "file", "column"]].rename(columns={
+            "label": "Published figure", "year": "Year", "children": "Children", "basis": "Basis", "file": "File",
+            "column": "Column"}),
         caption=f"Official figures for {page.council.name} used as the base year",
     )  # fmt: skip
 

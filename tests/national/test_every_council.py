@@ -1,0 +1,44 @@
+"""Every council, every analysis: councils whose own figures are suppressed fall back to a
+stated comparator (the full official statistics)."""
+
+from __future__ import annotations
+
+import pytest
+
+from carebook import comparator
+from carebook.flow.analysis import run_flow_model
+from carebook.params import load_council
+
+pytestmark = pytest.mark.public_data
+
+
+def test_city_of_london_flow_estimates_its_suppressed_stages_from_its_neighbours() -> None:
+    flow = run_flow_model(load_council("E09000001"))
+    evidence = flow.official.evidence.set_index("measure")
+    # referrals are published (57 in the year to 31 March 2025) and kept
+    assert flow.base.year == "2024/25"
+    assert evidence.loc["referrals", "children"] == 57
+    assert evidence.loc["referrals", "basis"] == "own"
+    # conferences are suppressed: its ten statistical neighbours held 2,570 conferences in 2024-25 among
+    # 429,718 children aged 0 to 17 (mid-2024): 59.81 per 10,000, x 847 City of London children = 5.07
+    assert evidence.loc["conferences", "basis"] == "comparator"
+    assert evidence.loc["conferences", "children"] == pytest.approx(2570 / 429_718 * 847, rel=1e-9)
+    assert flow.official.estimated == ["Initial child protection conferences", "Child protection plans started"]
+    assert flow.official.comparators[0].kind == "statistical neighbours"
+    assert "estimated from comparator councils' rates per 10,000 children" in flow.base.source
+
+
+def test_isles_of_scilly_flow_runs_with_its_entries_into_care_estimated() -> None:
+    flow = run_flow_model(load_council("E06000053"))
+    evidence = flow.official.evidence.set_index("measure")
+    assert evidence.loc["entries_into_care", "basis"] == "comparator"
+    assert evidence.loc["referrals", "children"] == 32
+    assert flow.savings["saving_gbp"].notna().all()
+
+
+def test_every_region_has_its_councils() -> None:
+    placed = comparator.regions()
+    sizes = placed.groupby("region_name").size()
+    assert len(sizes) == 9
+    assert sizes["London"] == 33
+    assert sizes.sum() == 153
