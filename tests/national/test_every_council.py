@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from carebook import comparator
+from carebook import comparator, geo
 from carebook.flow.analysis import run_flow_model
 from carebook.params import load_council
 
@@ -42,3 +42,11 @@ def test_every_region_has_its_councils() -> None:
     assert len(sizes) == 9
     assert sizes["London"] == 33
     assert sizes.sum() == 153
+
+
+def test_every_council_is_placed_in_england() -> None:
+    centroids = geo.council_centroids()
+    assert len(centroids) == 153
+    # England lies within these British National Grid bounds (metres)
+    assert centroids["easting_m"].between(80_000, 660_000).all()
+    assert centroids["northing_m"].between(0, 660_000).all()
