@@ -170,7 +170,8 @@ def map_spec(table: pd.DataFrame, width: int = 440, height: int = 500) -> dict:
             "y": {"field": "northing_m", "type": "quantitative", "scale": {"domain": [0, 660_000], "nice": False}, "axis": None},
             "size": {"field": "children", "type": "quantitative", "title": "Children looked after", "scale": {"range": [12, 500]}},
             "color": {"field": "value", "type": "quantitative", "title": "Chosen measure", "scale": {"scheme": "viridis", "reverse": True}},
-            "strokeWidth": {"condition": {"test": "datum.url", "value": 1.5}, "value": 0.3},
+            "strokeWidth": {"condition": {"test": "datum.url", "value": 2.5}, "value": 0.4},
+            "stroke": {"condition": {"test": "datum.url", "value": "#b2182b"}, "value": "#333"},
             "href": {"field": "url"},
             "tooltip": [
                 {"field": "la_name", "title": "Council"}, {"field": "region_name", "title": "Region"},
@@ -248,7 +249,7 @@ def england_page(runs: Sequence[RunCouncil], counts: pd.DataFrame | None = None,
         "# England at a glance", "",
         f"Every English council with children's services ({len(table)}), from the official statistics for the year to "
         f"31 March {YEAR_CLA} (spend: 2024-25). The {len(runs)} council{'s' if len(runs) != 1 else ''} in this edition of the "
-        f"book ({run_count} local authorit{'ies' if run_count != 1 else 'y'}) are drawn with a thick outline and link to their "
+        f"book ({run_count} local authorit{'ies' if run_count != 1 else 'y'}) are drawn with a thick red outline and link to their "
         "own pages; choose the measure that colours the map below it. Councils are placed at the centre of their "
         "postcodes (Office for National Statistics postcode directory); circles are sized by children looked after.", "",
         "```{raw} html",

@@ -50,3 +50,14 @@ def test_every_council_is_placed_in_england() -> None:
     # England lies within these British National Grid bounds (metres)
     assert centroids["easting_m"].between(80_000, 660_000).all()
     assert centroids["northing_m"].between(0, 660_000).all()
+
+
+def test_isles_of_scilly_synthetic_extract_is_calibrated_to_its_neighbours() -> None:
+    from carebook.ssda903.calibration import calibration_targets  # noqa: PLC0415
+
+    targets = calibration_targets(load_council("E06000053"), 2016, 2025)
+    # its ten statistical neighbours looked after 5,917 children at 31 March 2025 among 1,245,946
+    # children aged 0 to 17: 47.5 per 10,000, x 319 Scilly children = 1.5, rounded to 2
+    assert round(5_917 / 1_245_946 * 319) == 2
+    assert targets.stock[2025] == 2
+    assert targets.basis.startswith("the rate per 10,000 children of a comparator (its ten statistical neighbours")
