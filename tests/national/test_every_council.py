@@ -61,3 +61,21 @@ def test_isles_of_scilly_synthetic_extract_is_calibrated_to_its_neighbours() -> 
     assert round(5_917 / 1_245_946 * 319) == 2
     assert targets.stock[2025] == 2
     assert targets.basis.startswith("the rate per 10,000 children of a comparator (its ten statistical neighbours")
+
+
+class _SummaryPage:
+    """Records the executive-summary entry a page module writes."""
+
+    def summary(self, **entry: object) -> None:
+        self.entry = entry
+
+
+def test_a_comparator_flow_is_marked_in_its_summary() -> None:
+    from carebook.flow import page as flow_page  # noqa: PLC0415
+
+    scilly, nottingham = _SummaryPage(), _SummaryPage()
+    flow_page.summarise(scilly, run_flow_model(load_council("E06000053")))
+    flow_page.summarise(nottingham, run_flow_model(load_council("nottingham")))
+    assert scilly.entry["basis"] == ("comparator",)
+    assert "entries into care fall by less than one child a year" in scilly.entry["answer"]
+    assert nottingham.entry["basis"] == ()

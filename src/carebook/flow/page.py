@@ -106,14 +106,22 @@ def summarise(page: Page, flow: FlowRun) -> None:
     fewer = full_effect_reductions(flow.projection)
     totals = flow.savings[flow.savings["saving"] == "total"]["saving_gbp"]
     page.summary(
-        answer=f"If practice changes as assumed, {formats.count(fewer['entries_into_care'])} fewer children a year "
-               f"enter care once the change is in full effect, a recurring saving of {formats.money(totals.iloc[-1])} a year.",
+        answer=f"If practice changes as assumed, entries into care fall by {_children(fewer['entries_into_care'])} a year "
+               f"once the change is in full effect, a recurring saving of {formats.money(totals.iloc[-1])} a year.",
         decision="Whether to invest in changing social work practice from referral to child protection.",
         certainty="Illustrative: the changes in practice are assumed sizes, not measured effects"
                   + ("; some base-year figures are estimated from comparator councils." if estimated else "."),
         basis=("comparator",) if estimated else (),
         figure="fewer_entries",
     )
+
+
+def _children(number: float) -> str:
+    """``3.2`` -> "3 children", ``1`` -> "1 child", ``0.1`` -> "less than one child"."""
+    if number < 0.5:
+        return "less than one child"
+    shown = formats.count(number)
+    return f"{shown} child" if shown == "1" else f"{shown} children"
 
 
 def save_results(page: Page, result: FlowPage) -> None:
@@ -136,7 +144,8 @@ def show_source(page: Page, flow: FlowRun) -> None:
     _, assessments_source = parameter(page.council, "flow_model.assessments_per_referral")
     _, via_plan_source = parameter(page.council, "flow_model.entries_via_plan_share")
     page.notice(
-        f"Base-year flows from {page.council.name}'s own official statistics ({flow.base.year}). "
+        f"Base-year flows from {page.council.name}'s own official statistics ({flow.base.year})"
+        f"{', with the figures it does not publish estimated from a comparator (below)' if flow.official.comparators else ''}. "
         f"Assessment counts are not in these tables: assessments are taken as "
         f"{flow.params.assessments_per_referral:.3f} per referral ({assessments_source}), and "
         f"{formats.share(flow.params.entries_via_plan_share)} of children entering care are taken to have had a "
