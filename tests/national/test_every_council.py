@@ -79,3 +79,15 @@ def test_a_comparator_flow_is_marked_in_its_summary() -> None:
     assert scilly.entry["basis"] == ("comparator",)
     assert "entries into care fall by less than one child a year" in scilly.entry["answer"]
     assert nottingham.entry["basis"] == ()
+
+
+def test_a_region_group_sums_its_members_published_counts() -> None:
+    from carebook import public  # noqa: PLC0415
+
+    flow = run_flow_model(load_council("region:E12000004"))
+    c1 = public.read("dfe/c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv", numeric=["referral_count"])
+    members = c1[(c1["geographic_level"] == "Local authority") & (c1["region_code"] == "E12000004") & (c1["time_period"] == "2025")]
+    # the ten East Midlands councils' referrals in 2024-25 sum to 53,189 (DfE's regional row, rounded, says 53,190)
+    assert len(members) == 10 and members["referral_count"].sum() == 53_189
+    assert flow.base.year == "2024/25" and flow.base.referrals == 53_189
+    assert flow.official.comparators == ()
