@@ -201,13 +201,14 @@ def rankings_html(table: pd.DataFrame, name: str = "england-rankings") -> str:
     """The sortable rankings table (sorted by ``book/_static/rankings.js``), one row per
     council with its region (for the region filter) and a link where it was run."""
     head = "".join(f'<th data-type="number" scope="col">{html.escape(m.label)}</th>' for m in MEASURES)
-    rows = []
-    for record in table.sort_values("la_name").itertuples(index=False):  # 153 rows of the page
-        label = html.escape(record.la_name)
-        council = f'<a href="{html.escape(record.url)}">{label}</a>' if isinstance(record.url, str) else label
-        cells = "".join(_cell(getattr(record, m.key), m) for m in MEASURES)
-        rows.append(f'<tr data-region="{html.escape(record.region_name)}"><td>{council}</td><td>{html.escape(record.region_name)}</td>'
-                    f"{_cell(record.children, None)}{cells}</tr>")
+    shown = table.sort_values("la_name")
+    names, region_names = shown["la_name"].map(html.escape), shown["region_name"].fillna("").map(html.escape)
+    links = '<a href="' + shown["url"].fillna("").map(html.escape) + '">' + names + "</a>"
+    council = links.where(shown["url"].notna(), names)
+    cells = shown["children"].map(lambda v: _cell(v, None))
+    for measure in MEASURES:  # four columns
+        cells = cells + shown[measure.key].map(lambda v, m=measure: _cell(v, m))
+    rows = ('<tr data-region="' + region_names + '"><td>' + council + "</td><td>" + region_names + "</td>" + cells + "</tr>").tolist()
     regions = sorted(table["region_name"].dropna().unique())
     options = "".join(f'<option value="{html.escape(r)}">{html.escape(r)}</option>' for r in regions)
     return "\n".join([
