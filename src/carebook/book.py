@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from carebook import charts, downloads, edition, formats, landing_charts, provenance, registry, runner, summary
+from carebook import charts, downloads, edition, formats, landing_charts, national, provenance, registry, runner, summary
 from carebook.catalogue import load_sources
 from carebook.defaults import assumption_entries
 from carebook.errors import InputError
@@ -222,6 +222,20 @@ def councils_page(runs: Sequence[CouncilRun]) -> str:
     return "\n".join(lines)
 
 
+def national_runs(runs: Sequence[CouncilRun]) -> list[national.RunCouncil]:
+    """The councils of a run with the local authorities each covers (for the national overview);
+    a council whose file can no longer be read is left off the map."""
+    from carebook.params import load_council  # noqa: PLC0415 - the council files are read only here
+
+    found = []
+    for run in runs:  # the councils of one run
+        try:
+            found.append(national.RunCouncil(run.slug, run.name, tuple(load_council(run.slug).codes)))
+        except InputError:
+            continue
+    return found
+
+
 def council_chapter(run: CouncilRun) -> dict:
     """The table-of-contents entry of one council: its landing page and its analyses."""
     chapter: dict = {"file": f"book/councils/{run.slug}/index"}
@@ -239,6 +253,7 @@ def write_pages(runs: Sequence[CouncilRun]) -> None:
     (pages / "assumptions.md").write_text(assumptions_page(), encoding="utf-8")
     (pages / "sources.md").write_text(sources_page(), encoding="utf-8")
     (pages / "councils.md").write_text(councils_page(runs), encoding="utf-8")
+    (pages / "england.md").write_text(national.england_page(national_runs(runs)), encoding="utf-8")
     for run in runs:
         (runner.output_root() / run.slug).mkdir(parents=True, exist_ok=True)
         details = publication_details(run)
@@ -255,7 +270,8 @@ def site_toc(runs: Sequence[CouncilRun]) -> dict:
     if runs:
         toc["parts"].append({
             "caption": "Councils",
-            "chapters": [{"file": "book/_generated/councils"}] + [council_chapter(r) for r in runs],
+            "chapters": [{"file": "book/_generated/england"}, {"file": "book/_generated/councils"}]
+            + [council_chapter(r) for r in runs],
         })
     return toc
 

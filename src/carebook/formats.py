@@ -85,6 +85,15 @@ def count(value: float | None, decimals: int = 0, missing: str = NOT_PUBLISHED) 
     return _or_missing(value, missing, lambda v: f"{v:,.{decimals}f}")
 
 
+def children(value: float) -> str:
+    """A number of children in words: ``57.4`` -> ``"57 children"``, ``1`` -> ``"1 child"``,
+    ``0.2`` -> ``"less than one child"``."""
+    if value < 0.5:
+        return "less than one child"
+    shown = count(value)
+    return f"{shown} child" if shown == "1" else f"{shown} children"
+
+
 def rate_per_10000(value: float | None, decimals: int = 0, missing: str = NOT_PUBLISHED) -> str:
     """A rate per 10,000 children: ``61.2`` -> ``"61 per 10,000"``."""
     return _or_missing(value, missing, lambda v: f"{v:,.{decimals}f} per 10,000")

@@ -509,3 +509,54 @@ def sample_postcodes(
     standard = text.str.slice(0, -3) + " " + text.str.slice(-3)
     return pd.Series(standard.array, index=_index_of(homes) if homes is not None else None, dtype="string",
                      name="postcode")
+
+
+def build_authority_centroids(index: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The mean grid position of each directory authority's postcodes (vectorised over the
+    postcode index of :func:`build_postcode_index`): ``la_code``, ``easting_m``,
+    ``northing_m``, ``postcodes``."""
+    counts = np.bincount(index["la"], minlength=len(index["la_codes"]))
+    east = np.bincount(index["la"], weights=index["easting"], minlength=len(counts))
+    north = np.bincount(index["la"], weights=index["northing"], minlength=len(counts))
+    found = counts > 0
+    return pd.DataFrame({"la_code": index["la_codes"][found], "easting_m": east[found] / counts[found],
+                         "northing_m": north[found] / counts[found], "postcodes": counts[found]})
+
+
+@lru_cache(maxsize=1)
+def authority_centroids() -> pd.DataFrame:
+    """:func:`build_authority_centroids` of the postcode directory, cached as a small CSV under
+    the user's cache directory (per package version) and in memory for the process."""
+    _, version = _postcode_package_dir()
+    cache = _cache_dir() / f"postcode_authorities_{version}_v1.csv"
+    if not cache.exists():
+        table = build_authority_centroids(postcode_index())
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=cache.parent, suffix=".tmp", delete=False) as tmp:
+            table.to_csv(tmp, index=False)
+        os.chmod(tmp.name, 0o644)
+        os.replace(tmp.name, cache)  # atomic: parallel runs never read half a file
+    return pd.read_csv(cache, dtype={"la_code": "string"})
+
+
+def council_centroids(la_codes: Sequence[str] | None = None) -> pd.DataFrame:
+    """Each council's centroid: the mean grid position of its postcodes (a county's are its
+    districts', see :func:`directory_codes`). ``la_codes``: ONS codes (default every English
+    council with children's services). Columns ``la_code``, ``easting_m``, ``northing_m``
+    (British National Grid metres), ``postcodes``; a council with no postcodes is left out."""
+    from carebook import public  # noqa: PLC0415 - the councils and the district lookup are official statistics
+
+    councils = pd.Series(list(la_codes) if la_codes is not None else public.local_authorities()["new_la_code"], dtype="string")
+    directory = authority_centroids()
+    known = councils.replace(_DIRECTORY_RECODES)
+    own = pd.DataFrame({"council": councils, "la_code": known})[known.isin(directory["la_code"])]
+    lookup = public.read(_DISTRICT_LOOKUP)
+    districts = lookup.loc[lookup["UTLA23CD"].isin(councils[~known.isin(directory["la_code"])]), ["UTLA23CD", "LTLA23CD"]]
+    pairs = pd.concat([own, pd.DataFrame({"council": districts["UTLA23CD"].to_numpy(),
+                                          "la_code": districts["LTLA23CD"].replace(_DIRECTORY_RECODES).to_numpy()})])
+    joined = pairs.merge(directory, on="la_code")
+    joined = joined.assign(east=joined["easting_m"] * joined["postcodes"], north=joined["northing_m"] * joined["postcodes"])
+    summed = joined.groupby("council", sort=False)[["east", "north", "postcodes"]].sum()
+    return pd.DataFrame({"la_code": summed.index.astype(str), "easting_m": (summed["east"] / summed["postcodes"]).to_numpy(),
+                         "northing_m": (summed["north"] / summed["postcodes"]).to_numpy(),
+                         "postcodes": summed["postcodes"].to_numpy()})

@@ -161,7 +161,12 @@ def check_distinct(files: dict[str, Path], chosen: Path) -> None:
 
 
 def load_council(ref: str) -> Council:
-    """A council by file slug, ONS code or name (``"rotherham"``, ``"E08000035"``, ``"Leeds"``)."""
+    """A council by file slug, ONS code or name (``"rotherham"``, ``"E08000035"``, ``"Leeds"``),
+    or a region run as a group (``"region:E12000004"``, see :mod:`carebook.regions`)."""
+    from carebook import regions  # noqa: PLC0415 - regions builds its group through this module
+
+    if regions.is_region_ref(ref):
+        return regions.region_council(ref)
     files = council_files()
     if ref in files:
         return _from_file(files[ref])

@@ -150,7 +150,7 @@ class Outcome:
 
 def job_for(council: Council, notebook: str) -> Job:
     """The job of ``notebook`` for ``council``, passing a reference the notebook can resolve."""
-    ref = council.slug if council.has_own_file else council.codes[0]
+    ref = council.slug if council.has_own_file or council.is_group else council.codes[0]
     return Job(ref, council.slug, council.name, notebook)
 
 

@@ -77,3 +77,10 @@ def test_parameters_table_chooses_fields_units_labels_and_sources():
         {"Parameter": "Children", "Value": "3", "Meaning": "Children a year", "Source": "council file (children)"},
         {"Parameter": "Target share", "Value": "0.85", "Meaning": "Target share", "Source": "council file (target_share)"},
     ]
+
+
+@pytest.mark.parametrize(("value", "text"), [(57.4, "57 children"), (1.2, "1 child"), (0.2, "less than one child")])
+def test_children_in_words(value, text):
+    from carebook.formats import children
+
+    assert children(value) == text

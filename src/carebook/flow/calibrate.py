@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from carebook import provenance, public
+from carebook import comparator, provenance, public
 from carebook.council import Council
 from carebook.errors import InputError
 from carebook.flow.params import BaseYearFlows, FlowParams
@@ -47,7 +47,13 @@ class OfficialBase:
     """Base-year flows from official statistics and the figures they were built from."""
 
     base: BaseYearFlows
-    evidence: pd.DataFrame  #: measure, label, time_period, children, source (the publication)
+    evidence: pd.DataFrame  #: measure, label, time_period, children, source (the publication), basis ("own" or "comparator")
+    comparators: tuple[comparator.Comparator, ...] = ()  #: set when some figures are a comparator's estimates
+
+    @property
+    def estimated(self) -> list[str]:
+        """The labels of the measures estimated from a comparator (empty when all are the council's own)."""
+        return list(self.evidence.loc[self.evidence["basis"] == comparator.COMPARATOR, "label"])
 
 
 def financial_year(time_period: str) -> str:
@@ -71,6 +77,29 @@ def official_counts(council: Council) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[["measure", "time_period", "children", "members"]]
 
 
+def member_counts(council: Council) -> pd.DataFrame:
+    """Each member's published counts by measure and year, NaN where not published (every
+    member, measure and year of the tables is present). Long: code, year (int), measure, children."""
+    counts = published_counts(council.codes)
+    grid = pd.MultiIndex.from_product([council.codes, sorted(counts["year"].unique()), list(OFFICIAL_MEASURES)],
+                                      names=["code", "year", "measure"])
+    return counts.set_index(["code", "year", "measure"])["children"].reindex(grid).reset_index()
+
+
+def published_counts(codes: list[str]) -> pd.DataFrame:
+    """The published counts of the councils ``codes`` (rows as published; suppressed cells NaN).
+    Long: code, year (int), measure, children."""
+    parts = []
+    for measure, (file, column, population_type) in OFFICIAL_MEASURES.items():  # five tables
+        table = public.read(file, numeric=[column])
+        rows = table[table["new_la_code"].isin(codes) & (table["geographic_level"] == public.LOCAL_AUTHORITY)]
+        if population_type is not None:
+            rows = rows[rows["population_type"] == population_type]
+        parts.append(pd.DataFrame({"code": rows["new_la_code"].to_numpy(), "year": rows["time_period"].astype(int).to_numpy(),
+                                   "measure": measure, "children": rows[column].to_numpy()}))
+    return pd.concat(parts, ignore_index=True)
+
+
 def latest_complete_year(counts: pd.DataFrame, members: int) -> str:
     """Latest ``time_period`` in which every measure is published for every member."""
     complete = counts[counts["members"] == members].groupby("time_period")["measure"].nunique()
@@ -85,10 +114,46 @@ def latest_complete_year(counts: pd.DataFrame, members: int) -> str:
 
 
 def base_from_official(council: Council, params: FlowParams) -> OfficialBase:
-    """Base-year flows of a council from its official statistics (latest complete year)."""
+    """Base-year flows of a council from its official statistics (latest complete year); where
+    no year is complete, the figures not published are estimated from a comparator
+    (:func:`base_with_comparator`)."""
     counts = official_counts(council)
-    year = latest_complete_year(counts, len(council.codes))
+    try:
+        year = latest_complete_year(counts, len(council.codes))
+    except InputError:
+        return base_with_comparator(council, params)
     figures = counts[counts["time_period"] == year].set_index("measure")["children"]
+    return _official_base(council, params, year, figures, pd.Series(comparator.OWN, index=figures.index))
+
+
+def base_with_comparator(council: Council, params: FlowParams) -> OfficialBase:
+    """Base-year flows where some figures are never published: the latest year in which each
+    member's figure is either published or estimated from its comparator
+    (:func:`carebook.comparator.fill_from_comparators`: the comparator's rate per 10,000
+    children times the member's population aged 0 to 17)."""
+    pairs = comparator.comparator_pairs(council.codes)
+    filled = comparator.fill_from_comparators(member_counts(council), comparator.child_population(), pairs,
+                                              published_counts(list(pairs["comparator"].unique())))
+    usable = filled.assign(usable=filled["basis"] != comparator.NONE).groupby("year")["usable"].all()
+    if not usable.any():
+        raise InputError(
+            f"expected one year in which referrals, re-referrals, conferences, plans and children starting to be "
+            f"looked after are published for {council.name} or for its comparator councils; none is",
+            file=C1,
+        )
+    year = int(usable[usable].index.max())
+    rows = filled[filled["year"] == year]
+    figures = rows.groupby("measure")["children"].sum()
+    basis = rows.assign(estimated=rows["basis"] == comparator.COMPARATOR).groupby("measure")["estimated"].any()
+    estimated_members = rows.loc[rows["basis"] == comparator.COMPARATOR, "code"].unique()
+    comparators = tuple(comparator.comparator_for(code) for code in estimated_members)  # a few members
+    return _official_base(council, params, str(year), figures, basis.map({True: comparator.COMPARATOR, False: comparator.OWN}),
+                          comparators)
+
+
+def _official_base(council: Council, params: FlowParams, year: str, figures: pd.Series, basis: pd.Series,
+                   comparators: tuple[comparator.Comparator, ...] = ()) -> OfficialBase:
+    """The base year from a year's figures by measure, each marked ``own`` or ``comparator``."""
     referrals = figures["referrals"]
     entries = figures["entries_into_care"]
     assessments = params.assessments_per_referral * referrals
@@ -104,7 +169,9 @@ def base_from_official(council: Council, params: FlowParams) -> OfficialBase:
         plans=plans,
         entries_into_care=entries,
         entries_via_plan=via_plan,
-        source=f"DfE official statistics for {council.name}, year to 31 March {year}",
+        source=f"DfE official statistics for {council.name}, year to 31 March {year}" + (
+            f"; {comparator.listed([MEASURE_LABELS[m].lower() for m in OFFICIAL_MEASURES if basis[m] == comparator.COMPARATOR])} "
+            "estimated from comparator councils' rates per 10,000 children" if comparators else ""),
     )
     evidence = pd.DataFrame({
         "measure": list(OFFICIAL_MEASURES),
@@ -112,5 +179,6 @@ def base_from_official(council: Council, params: FlowParams) -> OfficialBase:
         "time_period": year,
         "children": [figures[m] for m in OFFICIAL_MEASURES],
         "source": [provenance.data_file_source(council, OFFICIAL_MEASURES[m][0]) for m in OFFICIAL_MEASURES],
+        "basis": [basis[m] for m in OFFICIAL_MEASURES],
     })  # fmt: skip
-    return OfficialBase(base=base, evidence=evidence)
+    return OfficialBase(base=base, evidence=evidence, comparators=comparators)

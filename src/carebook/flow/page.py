@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from carebook import formats
+from carebook import comparator, formats
 from carebook.care_entry import CHARACTERISTICS_FILE, NUMBERS_FILE
 from carebook.flow import calibrate, charts
 from carebook.flow.analysis import Result, assumptions_table
@@ -50,6 +50,7 @@ def glue_numbers(page: Page, result: Result) -> None:
     projection, rates, params, entry = result.projection, result.rates, result.params, result.care_entry
     first, last = projection.iloc[0], projection.iloc[-1]
     fewer = full_effect_reductions(projection)
+    estimated = estimated_base(result)
     totals = result.savings[result.savings["saving"] == "total"].set_index("year")["saving_gbp"]
     page.glue("base_year", projection.index[0], fmt="{}")
     page.glue("final_year", projection.index[-1], fmt="{}")
@@ -60,13 +61,13 @@ def glue_numbers(page: Page, result: Result) -> None:
                   "direct_entries", "entries_via_plan"):
         page.glue(f"{stage}_base", first[stage])
         page.glue(f"{stage}_final", last[stage])
-    page.glue("fewer_referrals", fewer["referrals"], headline="Fewer referrals a year once the change is in full effect",
+    page.glue("fewer_referrals", fewer["referrals"], headline=comparator.marked("Fewer referrals a year once the change is in full effect", estimated),
               inputs=PRACTICE_INPUTS)
     page.glue("fewer_entries", fewer["entries_into_care"],
-              headline="Fewer children entering care a year once the change is in full effect", inputs=PRACTICE_INPUTS)
+              headline=comparator.marked("Fewer children entering care a year once the change is in full effect", estimated), inputs=PRACTICE_INPUTS)
     page.glue("fewer_entries_share", fewer["entries_into_care"] / first["entries_into_care"], fmt="{:.0%}")
     page.glue("recurring_saving", totals.iloc[-1] / 1e6, fmt="£{:,.2f}m",
-              headline="Recurring saving at full effect, £ millions a year (placements and staff)", inputs=SAVING_INPUTS)
+              headline=comparator.marked("Recurring saving at full effect, £ millions a year (placements and staff)", estimated), inputs=SAVING_INPUTS)
     page.glue("re_referral_base", rates.repeat_referral_rate, fmt="{:.0%}")
     page.glue("re_referral_target", rates.repeat_referral_rate * (1 - params.re_referral_reduction), fmt="{:.0%}")
     page.glue("direct_base", rates.direct_entry_rate, fmt="{:.1%}")
@@ -110,6 +111,11 @@ def save_results(page: Page, result: Result) -> None:
         page.save("flow_savings_vs_paper", result.savings_vs_paper)
 
 
+def estimated_base(result: Result) -> bool:
+    """Whether some base-year figures are a comparator's estimates (the council does not publish them)."""
+    return bool(result.official and result.official.comparators)
+
+
 def own_changes(page: Page) -> bool:
     """Whether the council file states its own sizes of the three changes in practice."""
     return page.council.source_file is not None and set(CHANGES) <= page.council.flow_model.model_fields_set
@@ -124,15 +130,17 @@ def summarise(page: Page, result: Result) -> None:
                "the sizes of the three changes are those the Tri-borough assumed in its 2014 bid, not measured "
                f"for {name}")
     page.summary(
-        answer=(f"For {name}: if social work practice changed as modelled, {formats.count(result.fewer_entries)} fewer "
-                f"children a year would enter care once the change is in full effect, saving about {saving} a year "
+        answer=(f"For {name}: if social work practice changed as modelled, {formats.children(result.fewer_entries)} "
+                f"fewer a year would enter care once the change is in full effect, saving about {saving} a year "
                 f"in placements and staff; each entry avoided saves {formats.money(entry.cost_gbp)} of placements."),
         decision=("Whether to invest in changing social work practice (fewer repeat referrals, fewer children "
                   "entering care from assessment or a child protection plan), and how much saving to plan for."),
         certainty=(f"Amber: {changes}; there is no range. An avoided entry is costed the same way for every "
                    f"council: {formats.money(entry.weekly_cost_gbp)} a week (placement prices weighted by the "
-                   f"placement mix) for {formats.count(entry.episode_weeks)} weeks, the mean length of a care episode."),
-        basis=() if own_changes(page) else ("comparator",),
+                   f"placement mix) for {formats.count(entry.episode_weeks)} weeks, the mean length of a care episode."
+                   + (" Some base-year figures are estimated from comparator councils, as the council does not "
+                      "publish them." if estimated_base(result) else "")),
+        basis=() if own_changes(page) and not estimated_base(result) else ("comparator",),
         figure="recurring_saving",
     )
 
@@ -144,17 +152,23 @@ def show_source(page: Page, result: Result) -> None:
         return
     params = result.params
     page.notice(
-        f"Base-year flows from {page.council.name}'s own official statistics ({result.base.year}). "
+        f"Base-year flows from {page.council.name}'s own official statistics ({result.base.year})"
+        f"{', with the figures it does not publish estimated from a comparator (below)' if estimated_base(result) else ''}. "
         f"Assessment counts are not in these tables: assessments are taken as "
         f"{params.assessments_per_referral:.3f} per referral, and {formats.share(params.entries_via_plan_share)} "
         "of children entering care are taken to have had a child protection plan, as in the Tri-borough's bid "
         "(see the assumptions below).",
         kind="important",
     )
-    evidence = result.official.evidence.assign(year=result.base.year)[["label", "year", "children", "source"]]
+    if result.official.comparators:
+        page.notice(comparator.note(page.council.name, [label.lower() for label in result.official.estimated],
+                                    result.official.comparators), kind="important")
+    evidence = result.official.evidence.assign(year=result.base.year, basis=result.official.evidence["basis"].map(
+        {comparator.OWN: "published", comparator.COMPARATOR: comparator.LABEL}))
     page.table(
-        evidence.rename(columns={"label": "Published figure", "year": "Year", "children": "Children",
-                                 "source": "Publication"}),
+        evidence[["label", "year", "children", "basis", "source"]].rename(columns={
+            "label": "Published figure", "year": "Year", "children": "Children", "basis": "Basis",
+            "source": "Publication"}),
         caption=f"Official figures for {page.council.name} used as the base year",
     )  # fmt: skip
 

@@ -235,9 +235,9 @@ def _fill_years(known: pd.Series, years: range) -> pd.Series:
 
 
 def national_rate_numbers(council: Council) -> pd.DataFrame:
-    """Children looked after at 31 March and starts by year for a council whose own figures
-    are not published (Isles of Scilly): England's rate per 10,000 times the council's
-    population aged 0-17. Columns as :func:`official_numbers`."""
+    """Children looked after at 31 March and starts by year from England's rate per 10,000
+    times the council's population aged 0-17 (where neither the council nor its comparator
+    publishes a figure). Columns as :func:`official_numbers`."""
     table = public.read(NUMBER_FILE_NEW, numeric=["population_estimate", "rate_per_10000"])
     measure = np.where(table["population_type"].isin(_STOCK_NEW), "stock",
                        np.where(table["population_type"] == _STARTS, "starts", ""))
@@ -251,20 +251,57 @@ def national_rate_numbers(council: Council) -> pd.DataFrame:
             [["year", "children_at_31_march", "starts", "source"]])
 
 
+def comparator_rate_numbers(council: Council) -> pd.DataFrame:
+    """Children looked after at 31 March and starts by year for a council whose own figures
+    are not published (Isles of Scilly): its comparator's rate per 10,000 children
+    (:mod:`carebook.comparator`: its statistical neighbours, else its region) times the
+    council's population aged 0-17. Columns as :func:`official_numbers`."""
+    from carebook import comparator  # noqa: PLC0415 - only councils without published figures need it
+
+    table = public.read(NUMBER_FILE_NEW, numeric=["children_count"])
+    measure = np.where(table["population_type"].isin(_STOCK_NEW), "stock",
+                       np.where(table["population_type"] == _STARTS, "starts", ""))
+    rows = table.assign(measure=measure)[(measure != "") & (table["geographic_level"] == public.LOCAL_AUTHORITY)]
+    published = pd.DataFrame({"code": rows["new_la_code"].to_numpy(), "year": rows["time_period"].astype(int).to_numpy(),
+                              "measure": rows["measure"].to_numpy(), "children": rows["children_count"].to_numpy()})
+    grid = pd.MultiIndex.from_product([council.codes, sorted(published["year"].unique()), ["stock", "starts"]],
+                                      names=["code", "year", "measure"])
+    own = published.set_index(["code", "year", "measure"])["children"].reindex(grid).reset_index()
+    filled = comparator.fill_from_comparators(own.assign(children=np.nan), comparator.child_population(),
+                                              comparator.comparator_pairs(council.codes), published)
+    counts = filled.groupby(["year", "measure"])["children"].sum(min_count=len(council.codes)).unstack("measure").round()
+    return (counts.rename(columns={"stock": "children_at_31_march"}).reset_index()
+            .assign(source=NUMBER_FILE_NEW)[["year", "children_at_31_march", "starts", "source"]]
+            .dropna(subset=["children_at_31_march"]))
+
+
+def comparator_basis(council: Council) -> str:
+    """What a synthetic extract calibrated to :func:`comparator_rate_numbers` rests on, in readers' words."""
+    from carebook import comparator  # noqa: PLC0415
+
+    described = comparator.listed([comparator.comparator_for(code).description for code in council.codes])
+    return (f"the rate per 10,000 children of a comparator ({described}) applied to the council's population aged 0-17 "
+            "(DfE publishes no number of children looked after for the council)")
+
+
 def calibration_targets(council: Council, first_year: int, last_year: int) -> Targets:
     """Targets for simulating collection years ``first_year`` to ``last_year``.
 
-    Where DfE publishes no number of children looked after for the council, England's rate
-    per 10,000 applied to the council's child population stands in (and ``basis`` says so).
+    Where DfE publishes no number of children looked after for the council, its comparator's
+    rate per 10,000 applied to the council's child population stands in (and ``basis`` says so).
     """
     numbers = official_numbers(council)
     numbers = numbers[numbers["children_at_31_march"] > 0]
     basis = "DfE figures"
     if numbers.empty:
+        numbers = comparator_rate_numbers(council)
+        numbers = numbers[numbers["children_at_31_march"] > 0]
+        basis = comparator_basis(council)
+    if numbers.empty:  # no comparator publishes either (a data folder holding a few councils)
         numbers = national_rate_numbers(council)
         numbers = numbers[numbers["children_at_31_march"] > 0]
         basis = ("England's rate per 10,000 applied to the council's population aged 0-17 "
-                 "(DfE publishes no number of children looked after for the council)")
+                 "(DfE publishes no number of children looked after for the council or its comparators)")
     if numbers.empty:
         raise InputError(
             f"expected published figures of children looked after at 31 March for {council.name} "

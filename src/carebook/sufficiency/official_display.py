@@ -64,12 +64,31 @@ def scope_note(result: OfficialSufficiency) -> str:
         else f"England and the council's {len(areas.neighbour_codes)} DfE statistical neighbours"
     )
     if len(areas.codes) == 1:
-        return f"Official statistics for {areas.council}, compared with {comparators}."
+        return f"Official statistics for {areas.council}, compared with {comparators}." + comparator_estimate(result)
     return (
         f"The figures for {areas.council} are sums over its members ({', '.join(areas.member_names)}); every rate "
         f"and share is recomputed from the summed counts, and a total that needs a suppressed member figure is "
         f"shown as not published. Compared with {comparators} (the members' neighbours, members excluded)."
     )
+
+
+def comparator_estimate(result: OfficialSufficiency) -> str:
+    """Where DfE suppresses the council's number of children looked after in the latest year, a
+    sentence estimating it from its statistical neighbours (their rate per 10,000 times the
+    council's children aged 0-17), marked as a comparator's estimate; else nothing."""
+    rates = result.rates[result.rates["time_period"] == result.year].set_index("area_type")
+    if "council" not in rates.index or not pd.isna(rates.at["council", "children_count"]) or "neighbours" not in rates.index:
+        return ""
+    rate, children = rates.at["neighbours", "rate_per_10000"], rates.at["council", "population"]
+    if pd.isna(rate) or pd.isna(children):
+        return ""
+    from carebook import comparator  # noqa: PLC0415
+
+    return (f" The Department for Education does not publish how many children {result.areas.council} looked after at "
+            f"31 March {result.year} (small numbers are suppressed), so its figures below read \"not published\". Its "
+            f"statistical neighbours' rate of {rate:,.0f} per 10,000 children, applied to its {children:,.0f} children "
+            f"aged 0 to 17, puts the number at about {comparator.scaled(rate, children):,.0f} "
+            f"({comparator.LABEL}, not a published figure).")
 
 
 def targets_for_display(targets: pd.DataFrame) -> pd.DataFrame:
