@@ -6,6 +6,7 @@ import datetime as dt
 import math
 
 import pandas as pd
+import pytest
 from pydantic import BaseModel, Field
 
 from carebook import formats
