@@ -26,7 +26,9 @@ import numpy as np
 import pandas as pd
 
 from carebook import comparator, geo, public
-from carebook.sufficiency import official
+from carebook.sufficiency.areas import CLA_AT_31_MARCH, TOTAL
+from carebook.sufficiency.indicators import spend_table
+from carebook.sufficiency.official_tables import read_tables
 
 YEAR_CLA = "2025"
 """The year (to 31 March) of the children looked after figures."""
@@ -61,23 +63,23 @@ MEASURES: tuple[Measure, ...] = (
 def council_counts() -> pd.DataFrame:
     """The counts of every English council (one row each, by ``new_la_code``): see :data:`COUNTS`.
     A count DfE does not publish (suppressed) is NaN."""
-    tables = official.read_tables()
+    tables = read_tables()
     cla = tables.cla
-    at_31_march = cla[(cla["geographic_level"] == public.LOCAL_AUTHORITY) & (cla["population_type"] == official.CLA_AT_31_MARCH)
+    at_31_march = cla[(cla["geographic_level"] == public.LOCAL_AUTHORITY) & (cla["population_type"] == CLA_AT_31_MARCH)
                       & (cla["time_period"] == YEAR_CLA)].set_index("new_la_code")  # fmt: skip
     chars = tables.characteristics
     chars = chars[(chars["geographic_level"] == public.LOCAL_AUTHORITY) & (chars["time_period"] == YEAR_CLA)]
     wide = chars.pivot_table(index="new_la_code", columns=["cla_group", "characteristic"], values="number", aggfunc="sum",
                              dropna=False)
-    spend = official.spend_table(tables.ro3[SPEND_YEAR], SPEND_YEAR, cla)
+    spend = spend_table(tables.ro3[SPEND_YEAR], SPEND_YEAR, cla)
     spend = spend[spend["geographic_level"] == public.LOCAL_AUTHORITY].set_index("new_la_code")
     places = comparator.regions().set_index("new_la_code")
     counts = pd.DataFrame({
         "children": at_31_march["children_count"], "population": at_31_march["population_estimate"],
         "over_20": _column(wide, "Distance between home and placement", OVER_20),
-        "distance_total": _column(wide, "Distance between home and placement", official.TOTAL),
+        "distance_total": _column(wide, "Distance between home and placement", TOTAL),
         "in_house": _column(wide, "Place providers", OWN_PROVISION),
-        "provider_total": _column(wide, "Place providers", official.TOTAL),
+        "provider_total": _column(wide, "Place providers", TOTAL),
         "spend_gbp": spend["spend_gbp"], "spend_children": spend["children_count"].where(spend["spend_gbp"].notna()),
     }).reindex(places.index)  # fmt: skip
     return places.join(counts).rename_axis("new_la_code").reset_index()
