@@ -149,7 +149,7 @@ def _build(args: argparse.Namespace) -> int:
     from carebook import book
 
     try:
-        index = book.build_html()
+        index = book.build_html(jobs=args.jobs)
     except book.BuildError as error:
         print(f"carebook: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -288,6 +288,7 @@ def parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
 
     build = commands.add_parser("build", help="build the HTML book of the councils that were run")
+    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N", help="parallel Sphinx processes (default: one per core)")
     build.set_defaults(handler=_build)
 
     pdf = commands.add_parser("pdf", help="build the PDF of each named council (default: all that were run)")
