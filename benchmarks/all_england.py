@@ -21,6 +21,7 @@ Nothing is asserted: the figures are for the record. ``--fresh`` starts from an 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,6 +93,20 @@ def floor(repeats: int = 3) -> dict[str, float]:
             "kernel_start": statistics.median(starts), "imports": imported}
 
 
+@contextlib.contextmanager
+def quiet_stderr() -> Iterator[None]:
+    """Send this process's standard error (and its kernels') to /dev/null meanwhile."""
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(null)
+        os.close(saved)
+
+
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, int]:
     started = time.perf_counter()
     done = subprocess.run(command, env=env, check=False)
@@ -110,7 +126,8 @@ def main() -> int:
     carebook = str(Path(sys.executable).parent / "carebook")
     run = [carebook, "run", "--all-england", "--notebooks", args.notebooks, "--jobs", str(args.jobs), "--quiet"]
 
-    measured = floor()
+    with quiet_stderr():  # the kernels' start-up warnings
+        measured = floor()
     ran, run_status = timed(run, env)
     built, build_status = timed([carebook, "build", "--jobs", str(args.jobs)], env)
     again, _ = timed(run, env)

@@ -7,7 +7,8 @@ reference data) and the listing of the official statistics folder it calibrates 
 (:mod:`carebook.fingerprint`). Within a process the last extracts are kept in memory; the
 runner also names a folder in ``CAREBOOK_EXTRACT_CACHE`` (in the run's output folder, never
 in the repository) where each extract is written once, atomically, for the other notebooks
-and worker processes of the run and of later runs. Every call returns a fresh copy, so a
+and worker processes of the run and of later runs; it keeps the latest extract of each
+council only. Every call returns a fresh copy, so a
 notebook that changes its extract's frames cannot change another's.
 
 The files are pickles written by carebook itself into the book's own output folder; they
@@ -52,17 +53,22 @@ def cache_dir() -> Path | None:
     return Path(configured) if configured else None
 
 
-def cached_extract(key: str, make: Callable[[], Extract], folder: Path | None = None) -> Extract:
-    """The extract of ``key``: from memory, else from ``folder/<key>.pickle``, else ``make()``
-    (then kept in memory and written to ``folder`` through a temporary file and a rename)."""
+def cached_extract(key: str, make: Callable[[], Extract], folder: Path | None = None, name: str = "extract") -> Extract:
+    """The extract of ``key``: from memory, else from ``folder/<name>-<key>.pickle``, else
+    ``make()`` (then kept in memory and written to ``folder`` through a temporary file and a
+    rename). The folder keeps one extract per ``name`` (a council): writing a new one removes
+    that council's older ones, so the cache never outgrows one extract per council."""
     data = _memory.get(key)
-    path = folder / f"{key}.pickle" if folder else None
+    path = folder / f"{name}-{key}.pickle" if folder else None
     if data is None and path is not None and path.is_file():
         data = path.read_bytes()
     if data is None:
         data = pickle.dumps(make(), protocol=pickle.HIGHEST_PROTOCOL)
         if path is not None:
             _write_atomically(path, data)
+            for older in path.parent.glob(f"{name}-*.pickle"):
+                if older != path:
+                    older.unlink(missing_ok=True)
     _memory[key] = data
     _memory.move_to_end(key)
     while len(_memory) > KEPT_IN_MEMORY:
@@ -93,6 +99,7 @@ def synthetic_extract(council: Council) -> Extract:
         extract_key(council, data_dir()),
         lambda: generate(council, params.synth_start_year, params.synth_end_year, params.seed),
         cache_dir(),
+        council.slug,
     )
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from carebook.params import load_council
+from carebook.public import data_dir
 from carebook.ssda903 import cache, load_for_council
 from carebook.ssda903.params import Ssda903Params
 from carebook.ssda903.synth import generate
@@ -30,18 +31,20 @@ def test_an_extract_is_made_once_per_key_written_atomically_and_returned_as_a_co
         made.append(1)
         return generate(small(), 2024, 2025, seed=1)
 
-    first = cache.cached_extract("k1", make, tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["k1.pickle"]  # no temporary file left
+    first = cache.cached_extract("k1", make, tmp_path, "bucks")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bucks-k1.pickle"]  # no temporary file left
     first.episodes.loc[:, "PLACE"] = "XX"  # a notebook changing its frames
-    second = cache.cached_extract("k1", make, tmp_path)
+    second = cache.cached_extract("k1", make, tmp_path, "bucks")
     cache.clear_memory()
-    third = cache.cached_extract("k1", make, tmp_path)  # another process: read from the folder
+    third = cache.cached_extract("k1", make, tmp_path, "bucks")  # another process: read from the folder
     assert len(made) == 1
     assert (second.episodes["PLACE"] != "XX").all()
     pd.testing.assert_frame_equal(second.episodes, third.episodes)
     pd.testing.assert_frame_equal(second.header, third.header)
-    cache.cached_extract("k2", make, tmp_path)
+    cache.cached_extract("k2", make, tmp_path, "bucks")
     assert len(made) == 2
+    cache.cached_extract("k3", make, tmp_path, "leeds")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bucks-k2.pickle", "leeds-k3.pickle"]  # the latest of each council
 
 
 def test_the_key_is_the_fingerprint_of_the_generator_s_inputs(tmp_path):
@@ -58,7 +61,7 @@ def test_load_for_council_shares_the_generated_extract(tmp_path, monkeypatch):
     monkeypatch.setenv(cache.ENVIRONMENT, str(tmp_path / "cache"))
     council = small()
     shared = load_for_council(council)
-    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+    assert [p.name for p in (tmp_path / "cache").glob("*.pickle")] == [f"buckinghamshire-{cache.extract_key(council, data_dir())}.pickle"]
     cache.clear_memory()
     monkeypatch.setattr("carebook.ssda903.synth.generate", lambda *a, **k: pytest.fail("generated again"))
     again = load_for_council(council)
