@@ -337,9 +337,13 @@ def _write_yaml(path: Path, content: dict) -> Path:
     return path
 
 
-def jupyter_book(args: Sequence[str], log: Path) -> subprocess.CompletedProcess:
-    """Run ``jupyter-book build`` with warnings as errors; its output goes to ``log``."""
-    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(site()), "-W", "-n", "--keep-going", *args]
+def jupyter_book(args: Sequence[str], log: Path, jobs: int | None = None) -> subprocess.CompletedProcess:
+    """Run ``jupyter-book build`` with warnings as errors; its output goes to ``log``. With
+    ``jobs``, Sphinx reads and writes the pages in that many processes
+    (:mod:`carebook.sphinx_parallel`, for HTML builds)."""
+    options = [str(site()), "-W", "-n", "--keep-going", *args]
+    command = ([sys.executable, "-m", "carebook.sphinx_parallel", str(jobs), *options] if jobs
+               else [str(Path(sys.executable).parent / "jupyter-book"), "build", *options])
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
         return subprocess.run(command, cwd=site(), stdout=out, stderr=subprocess.STDOUT, check=False)
@@ -368,14 +372,16 @@ def council_run(slug: str, runs: Sequence[CouncilRun]) -> CouncilRun:
     return found[slug]
 
 
-def build_html() -> Path:
-    """Build the HTML site for the councils of the last run; return its index page."""
+def build_html(jobs: int = 1) -> Path:
+    """Build the HTML site for the councils of the last run (Sphinx in ``jobs`` processes);
+    return its index page. Sphinx keeps its environment between builds, so pages whose
+    sources have not changed are not read again."""
     runs = current_runs()
     prepare(runs)
     toc = _write_yaml(generated() / "_toc.yml", site_toc(runs))
     output = build_dir() / "site"
     log = build_dir() / "logs" / "html.log"
-    result = jupyter_book(["--toc", str(toc), "--path-output", str(output)], log)
+    result = jupyter_book(["--toc", str(toc), "--path-output", str(output)], log, jobs=jobs)
     if result.returncode != 0:
         raise BuildError(f"the HTML build reported problems (see {log}):\n{_problems(log)}")
     for run in runs:  # the councils whose PDF is current get it beside their landing page

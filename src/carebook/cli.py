@@ -113,15 +113,26 @@ def _run(args: argparse.Namespace) -> int:
             bar.set_postfix_str(f"{outcome.council}/{outcome.notebook} {outcome.status}")
             bar.update(1)
 
+        def planned(to_run: int, skipped: int) -> None:
+            bar.total = to_run
+            bar.refresh()
+            if skipped:
+                print(f"carebook: {plan_line(to_run, skipped)}", flush=True)
+
         try:
             outcomes = runner.run(councils, notebooks, jobs=args.jobs, keep_previous=args.keep, progress=advance,
-                                  retain=[Path(p.file).stem for p in problems if p.file])
+                                  retain=[Path(p.file).stem for p in problems if p.file], force=args.force,
+                                  planned=planned)
         except runner.Interrupted as stopped:
             bar.close()
             print(f"carebook: {stopped.summary()}", file=sys.stderr)
             return EXIT_INTERRUPTED
-    failed = [o for o in outcomes if o.status != "ok"]
-    print(f"{len(outcomes) - len(failed)} of {len(outcomes)} notebooks succeeded; manifest: {runner.output_root() / runner.MANIFEST}")
+    ran = [o for o in outcomes if not o.skipped]
+    failed = [o for o in ran if o.status != "ok"]
+    skipped = len(outcomes) - len(ran)
+    print(f"{len(ran) - len(failed)} of {len(ran)} notebooks succeeded"
+          + (f" ({plan_line(len(ran), skipped)})" if skipped else "")
+          + f"; manifest: {runner.output_root() / runner.MANIFEST}")
     for outcome in failed:
         print(f"FAILED {outcome.council}/{outcome.notebook}: {outcome.error} (kept in {runner.output_root() / outcome.council / outcome.notebook}.ipynb)")
     for problem in problems:
@@ -129,11 +140,16 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_BAD_INPUT if problems else EXIT_FAILED if failed else EXIT_OK
 
 
+def plan_line(to_run: int, skipped: int) -> str:
+    """What a run does with its notebooks, e.g. ``12 unchanged, skipped; 2 run``."""
+    return f"{skipped} unchanged, skipped; {to_run} run"
+
+
 def _build(args: argparse.Namespace) -> int:
     from carebook import book
 
     try:
-        index = book.build_html()
+        index = book.build_html(jobs=args.jobs)
     except book.BuildError as error:
         print(f"carebook: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -267,10 +283,12 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--keep", action="store_true", help="keep the councils of earlier runs in the book")
     run.add_argument("--no-pdf-charts", action="store_true", help="skip the PDF rendering of charts (when no PDF will be built)")
     run.add_argument("--pdf-charts", action="store_true", help="render charts for PDF even with --all-england")
+    run.add_argument("--force", action="store_true", help="run every notebook, also those whose inputs have not changed since they last succeeded")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(handler=_run)
 
     build = commands.add_parser("build", help="build the HTML book of the councils that were run")
+    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N", help="parallel Sphinx processes (default: one per core)")
     build.set_defaults(handler=_build)
 
     pdf = commands.add_parser("pdf", help="build the PDF of each named council (default: all that were run)")

@@ -51,7 +51,8 @@ def test_a_failing_council_never_stops_the_others(notebooks, tmp_path):
     kept = nbformat.read(root / "rotherham" / "probe.ipynb", as_version=4)
     assert any(o.get("ename") == "ValueError" for c in kept.cells if c.cell_type == "code" for o in c.get("outputs", []))
     manifest = runner.read_manifest(root)
-    assert list(manifest.columns) == ["council", "council_name", "notebook", "status", "seconds", "error"]
+    assert list(manifest.columns) == ["council", "council_name", "notebook", "status", "seconds", "error", "fingerprint"]
+    assert manifest["fingerprint"].str.fullmatch("[0-9a-f]{16}").all()
     assert list(manifest["council"]) == ["rotherham", "nottingham"]
     assert (manifest["seconds"] > 0).all()
 

@@ -21,7 +21,7 @@ from carebook import cli, runner
 from carebook.params import load_council
 from carebook.paths import ROOT
 
-HEADER = "council,council_name,notebook,status,seconds,error"
+HEADER = "council,council_name,notebook,status,seconds,error,fingerprint"
 
 
 def councils(*refs):
@@ -238,5 +238,5 @@ def test_manifest_is_written_through_a_temporary_file(tmp_path, monkeypatch):
     runner.write_manifest(root, [runner.Outcome("york", "York", "alpha", "failed", 1.0, "ValueError: x")], runner.read_manifest(root))
     assert replaced == [(f".manifest.csv.{os.getpid()}.tmp", "manifest.csv")]
     assert (root / "manifest.csv").read_text().splitlines() == [
-        HEADER, "leeds,Leeds,alpha,ok,2.0,", "york,York,alpha,failed,1.0,ValueError: x"]
+        HEADER, "leeds,Leeds,alpha,ok,2.0,,", "york,York,alpha,failed,1.0,ValueError: x,"]
     assert sorted(p.name for p in root.iterdir()) == ["manifest.csv"]

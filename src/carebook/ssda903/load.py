@@ -18,7 +18,8 @@ def load_for_council(council: Council) -> Extract:
     validated with its ``ssda903.mode``: strict or lenient, its folder and file names
     read with ``ssda903.convention``), else the deterministic
     synthetic extract calibrated to its published figures (``Extract.is_synthetic``
-    True, and ``Extract.source`` says so). The council's own extract carries the counts
+    True, and ``Extract.source`` says so), generated once per set of inputs
+    (:mod:`carebook.ssda903.cache`). The council's own extract carries the counts
     of DfE's validation rules on each collection year (``Extract.dfe_rules``)."""
     params = council.ssda903
     if params.path is not None:
@@ -28,9 +29,9 @@ def load_for_council(council: Council) -> Extract:
         folder = Path(params.path).expanduser()
         raw = read_raw(folder if folder.is_absolute() else ROOT / folder, convention=params.convention)
         return with_dfe_rules(extract_from_raw(raw, mode=params.mode), raw, council)
-    from carebook.ssda903.synth import generate
+    from carebook.ssda903.cache import synthetic_extract
 
-    return generate(council, params.synth_start_year, params.synth_end_year, params.seed)
+    return synthetic_extract(council)
 
 
 DFE_RULES_NOT_RUN = ("DfE's validation rules could not be run on this extract here, so its rows were checked only "

@@ -1,0 +1,67 @@
+"""``jupyter-book build`` with Sphinx's parallel jobs (``python -m carebook.sphinx_parallel
+JOBS ARGS...``, ARGS as for ``jupyter-book build``).
+
+Jupyter Book's command line has no option for Sphinx's ``-j``; this runs the same command
+with ``jobs`` passed to Sphinx. Sphinx reads and writes pages in parallel only when every
+extension declares itself safe for it, and two that Jupyter Book loads declare nothing, so
+Sphinx warns ("does not declare if it is safe for parallel reading") and builds serially
+(``-W`` makes the warning an error):
+
+- ``sphinx_jupyterbook_latex`` (for ``latex.use_jupyterbook_latex``): its transforms change
+  only the document being read and its set-up runs only for the LaTeX builder, so an HTML
+  build can read in parallel;
+- ``sphinx_multitoc_numbering`` (for ``html.use_multitoc_numbering``): it numbers the table
+  of contents in the main process once the pages are read.
+
+This module, added to the extensions of the parallel build, declares both safe for the HTML
+builder.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+EXTENSION = "carebook.sphinx_parallel"
+SAFE_FOR_HTML = ("sphinx_multitoc_numbering", "sphinx_jupyterbook_latex")
+"""Extensions that declare nothing but are safe for a parallel HTML build."""
+
+
+def declare_safe(app: Any) -> None:
+    """At ``builder-inited``: for the HTML builder, mark :data:`SAFE_FOR_HTML` parallel-safe."""
+    if app.builder.format != "html":
+        return
+    for name in SAFE_FOR_HTML:
+        if name in app.extensions:
+            app.extensions[name].parallel_read_safe = app.extensions[name].parallel_write_safe = True
+
+
+def setup(app: Any) -> dict[str, bool]:
+    """The Sphinx extension (it changes no page)."""
+    app.connect("builder-inited", declare_safe)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def _with_extension(get_final_config: Any, *args: Any, **kwargs: Any) -> tuple[dict, dict]:
+    config, meta = get_final_config(*args, **kwargs)
+    extensions = list(config.get("extensions", []))
+    if EXTENSION not in extensions:
+        config["extensions"] = [*extensions, EXTENSION]
+    return config, meta
+
+
+def main(argv: Sequence[str]) -> None:
+    """Run ``jupyter-book build ARGS`` with ``argv[0]`` parallel Sphinx jobs."""
+    import jupyter_book.sphinx as book_sphinx
+    from jupyter_book.cli.main import main as jupyter_book
+
+    jobs, *args = argv
+    book_sphinx.get_final_config = functools.partial(_with_extension, book_sphinx.get_final_config)
+    book_sphinx.build_sphinx = functools.partial(book_sphinx.build_sphinx, jobs=max(1, int(jobs)))
+    jupyter_book(["build", *args], prog_name="jupyter-book")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
