@@ -69,8 +69,8 @@ def council_counts() -> pd.DataFrame:
                       & (cla["time_period"] == YEAR_CLA)].set_index("new_la_code")  # fmt: skip
     chars = tables.characteristics
     chars = chars[(chars["geographic_level"] == public.LOCAL_AUTHORITY) & (chars["time_period"] == YEAR_CLA)]
-    wide = chars.pivot_table(index="new_la_code", columns=["cla_group", "characteristic"], values="number", aggfunc="sum",
-                             dropna=False)
+    # a suppressed number stays NaN ("not published"), never a sum of nothing (0)
+    wide = chars.groupby(["new_la_code", "cla_group", "characteristic"])["number"].sum(min_count=1).unstack(["cla_group", "characteristic"])
     spend = spend_table(tables.ro3[SPEND_YEAR], SPEND_YEAR, cla)
     spend = spend[spend["geographic_level"] == public.LOCAL_AUTHORITY].set_index("new_la_code")
     places = comparator.regions().set_index("new_la_code")

@@ -95,3 +95,13 @@ def test_a_region_group_sums_its_members_published_counts() -> None:
     assert len(members) == 10 and members["referral_count"].sum() == 53_189
     assert flow.base.year == "2024/25" and flow.base.referrals == 53_189
     assert flow.official.comparators == ()
+
+
+def test_a_suppressed_count_is_not_published_on_the_england_page_never_zero() -> None:
+    """Birmingham's and Bradford's own provision is suppressed by DfE in 2025: their in-house
+    share is not published, not 0% (Barnet's is 121 of 343 = 35%)."""
+    from carebook import national  # noqa: PLC0415
+
+    table = national.with_measures(national.council_counts()).set_index("la_name")
+    assert table.loc[["Birmingham", "Bradford"], "in_house_share"].isna().all()
+    assert round(table.loc["Barnet", "in_house_share"], 4) == round(121 / 343, 4)
