@@ -1,7 +1,8 @@
 """The book of the six default councils, built once for the tests that read it as a reader
 would (readers' words, the PDFs, accessibility): every council file of data/councils run,
 the HTML site built and each council's PDF, in a temporary site (the working tree's book is
-left alone)."""
+left alone). ``CAREBOOK_TEST_BOOK`` names a site already built that way (``CAREBOOK_SITE`` of
+``carebook run --all``, ``build`` and ``pdf``) to read instead, when looking at one change."""
 
 from __future__ import annotations
 
@@ -25,13 +26,13 @@ def carebook(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 def default_book(tmp_path_factory) -> dict:
     """Run the default councils, build the HTML book and every council's PDF. Returns the
     site folder, the HTML folder, the PDFs by council and the three commands' results."""
-    folder = tmp_path_factory.mktemp("default-book")
-    env = {**os.environ, "CAREBOOK_SITE": str(folder)}
-    run = carebook("run", "--all", "--jobs", "2", "--quiet", env=env)
-    build = carebook("build", env=env)
-    pdf = carebook("pdf", "--jobs", "2", env=env)
-    for step in (run, build, pdf):
-        assert step.returncode == 0, step.stdout[-3000:] + step.stderr[-3000:]
+    given = os.environ.get("CAREBOOK_TEST_BOOK")
+    folder = Path(given) if given else tmp_path_factory.mktemp("default-book")
+    if not given:
+        env = {**os.environ, "CAREBOOK_SITE": str(folder)}
+        for step in (carebook("run", "--all", "--jobs", "2", "--quiet", env=env), carebook("build", env=env),
+                     carebook("pdf", "--jobs", "2", env=env)):
+            assert step.returncode == 0, step.stdout[-3000:] + step.stderr[-3000:]
     return {"folder": folder, "html": folder / "_build" / "site" / "_build" / "html",
             "pdfs": {c: folder / "_build" / "pdf" / f"{c}.pdf" for c in DEFAULT_COUNCILS},
-            "latex": folder / "_build" / "pdf-work", "run": run, "build": build, "pdf": pdf}
+            "latex": folder / "_build" / "pdf-work"}

@@ -2,19 +2,15 @@
 landing page, a council's landing page and each of its analysis pages; every chart drawn with
 no Vega warning, a text alternative and its figures as a table; nothing fetched off the machine.
 
-The book is built for one council in a temporary site, or read from ``CAREBOOK_BUILT_HTML``
-(a built site's ``_build/html`` folder) when given. axe-core is installed by ``make setup``
-into ``node_modules/`` (``package.json``).
+The default councils' book is built once for the integration tests (``default_book``).
+axe-core is installed by ``make setup`` into ``node_modules/`` (``package.json``).
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
-import os
 import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -34,19 +30,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def html(tmp_path_factory) -> Path:
-    """The built HTML site: ``CAREBOOK_BUILT_HTML``, else Rotherham run and built in a temporary site."""
-    given = os.environ.get("CAREBOOK_BUILT_HTML")
-    if given:
-        return Path(given)
-    folder = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "CAREBOOK_SITE": str(folder), "CAREBOOK_PDF_CHARTS": "0"}
-    command = str(Path(sys.executable).parent / "carebook")
-    run = subprocess.run([command, "run", COUNCIL, "--jobs", "2", "--quiet"], capture_output=True, text=True, env=env)
-    assert run.returncode == 0, run.stdout + run.stderr
-    build = subprocess.run([command, "build"], capture_output=True, text=True, env=env)
-    assert build.returncode == 0, build.stdout + build.stderr
-    return folder / "_build" / "site" / "_build" / "html"
+def html(default_book) -> Path:
+    """The default councils' HTML book (built once for the integration tests)."""
+    return default_book["html"]
 
 
 @pytest.fixture(scope="module")

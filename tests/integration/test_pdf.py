@@ -2,16 +2,13 @@
 contents page, no blank page, no table wider than the line or running into the footer, and
 tables and figures numbered by chapter as in the HTML book.
 
-Nottingham and Rotherham are run and their PDFs built once, in a temporary site.
+The six default councils' PDFs, built once for the integration tests (``default_book``).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +16,8 @@ import pytest
 from carebook import edition
 
 ROOT = Path(__file__).resolve().parents[2]
-COUNCILS = {"nottingham": "Nottingham", "rotherham": "Rotherham"}
+COUNCILS = {"buckinghamshire": "Buckinghamshire", "essex": "Essex", "nottingham": "Nottingham", "rotherham": "Rotherham",
+            "triborough": "Tri-borough", "warwickshire": "Warwickshire"}
 A4 = (595.28, 841.89)
 """A4 in points."""
 MARGIN = 56.69
@@ -35,25 +33,11 @@ WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="
 pytestmark = pytest.mark.slow
 
 
-def carebook(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([str(Path(sys.executable).parent / "carebook"), *args], capture_output=True, text=True, env=env, check=False)
-
-
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict:
-    """Run the two councils and build their PDFs in a temporary site."""
-    folder = tmp_path_factory.mktemp("site")
-    councils = tmp_path_factory.mktemp("councils")
-    for slug in COUNCILS:
-        shutil.copy(ROOT / "data" / "councils" / f"{slug}.yml", councils)
-    env = {**os.environ, "CAREBOOK_SITE": str(folder), "CAREBOOK_COUNCILS_DIR": str(councils)}
-    run = carebook("run", *COUNCILS, "--jobs", "2", "--quiet", env=env)
-    assert run.returncode == 0, run.stdout + run.stderr
-    pdfs = {slug: carebook("pdf", slug, env=env) for slug in COUNCILS}
-    for slug, made in pdfs.items():
-        assert made.returncode == 0, made.stdout + made.stderr
-    return {"folder": folder, "pdf": {slug: folder / "_build" / "pdf" / f"{slug}.pdf" for slug in COUNCILS},
-            "log": {slug: folder / "_build" / "pdf-work" / slug / "_build" / "latex" / f"{slug}.log" for slug in COUNCILS}}
+def built(default_book) -> dict:
+    """The default councils' PDFs (built once for the integration tests) and their LaTeX logs."""
+    return {"pdf": default_book["pdfs"],
+            "log": {slug: default_book["latex"] / slug / "_build" / "latex" / f"{slug}.log" for slug in COUNCILS}}
 
 
 def pages_text(pdf: Path) -> list[str]:
