@@ -224,12 +224,14 @@ class Kernel:
             f'get_ipython().run_line_magic("reset", "-f")\n__import__("os").chdir({str(cwd)!r})'))
         runner = NotebookClient(notebook, km=self.manager, kernel_name=KERNEL, timeout=None)
         runner.kc = self.client
+        main = threading.current_thread() is threading.main_thread()
+        saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)} if main else {}
         try:
             runner.execute()
         finally:
             notebook.cells.pop(0)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # nbclient restores the default handlers
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            for number, handler in saved.items():  # nbclient leaves the default handlers behind
+                signal.signal(number, handler)
 
     def stop(self) -> None:
         """Stop the kernel now (if any)."""
@@ -464,7 +466,7 @@ def _stop_all(running: Sequence[_Running]) -> None:
 def _receive(worker: _Running, stop: _Stop, finished: Callable[[Outcome], None]) -> bool:
     """Handle what ``worker`` sent; True when it is idle (its batch done), False otherwise.
     A worker that died without finishing its batch fails the jobs left."""
-    while True:
+    while not stop:  # once stopping, nothing more is recorded (a kernel Ctrl-C interrupted is not done)
         try:
             if not worker.conn.poll():
                 break
@@ -480,8 +482,6 @@ def _receive(worker: _Running, stop: _Stop, finished: Callable[[Outcome], None])
             return False
         else:
             return True
-        if stop:
-            return False
     if not worker.process.is_alive():
         worker.process.join()
         while worker.batch and not stop:
