@@ -18,11 +18,12 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
-from carebook import registry
+from carebook import registry, regions
 from carebook.council import Council
 from carebook.errors import InputError
 from carebook.paths import councils_dir, relative
 from carebook.public import local_authorities
+from carebook.text import slugify
 from carebook.validation import describe_validation_error, error_location
 
 ONS_CODE = re.compile(r"^E(06|07|08|09|10)\d{6}$")
@@ -102,11 +103,6 @@ def _council_file_model(entries: tuple[registry.Analysis, ...]) -> type[CouncilF
 _FILE_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
-def slugify(name: str) -> str:
-    """``"Bournemouth, Christchurch and Poole"`` -> ``"bournemouth-christchurch-and-poole"``."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
 def council_files() -> dict[str, Path]:
     """The council files by slug (file name without ``.yml``); InputError when the
     folder does not exist. Each file is checked against the others when it is loaded
@@ -160,13 +156,19 @@ def check_distinct(files: dict[str, Path], chosen: Path) -> None:
                 )
 
 
+def region_council(ref: str) -> Council:
+    """The group council of a region (:mod:`carebook.regions`): its members' figures summed,
+    national defaults, slug ``region-<name>``."""
+    code, name, members = regions.region_members(ref)
+    council = _complete(council_file_model()(name=f"{name} region", members=members), slug=regions.region_slug(name), source=None)
+    return council.model_copy(update={"region_code": code, "region_name": name})
+
+
 def load_council(ref: str) -> Council:
     """A council by file slug, ONS code or name (``"rotherham"``, ``"E08000035"``, ``"Leeds"``),
     or a region run as a group (``"region:E12000004"``, see :mod:`carebook.regions`)."""
-    from carebook import regions  # noqa: PLC0415 - regions builds its group through this module
-
     if regions.is_region_ref(ref):
-        return regions.region_council(ref)
+        return region_council(ref)
     files = council_files()
     if ref in files:
         return _from_file(files[ref])

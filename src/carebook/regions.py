@@ -10,17 +10,11 @@ the sum of its members' (Inner and Outer London form London, see
 from __future__ import annotations
 
 from carebook import comparator
-from carebook.council import Council
 from carebook.errors import InputError
+from carebook.text import slugify as _slug
 
 PREFIX = "region:"
 SLUG_PREFIX = "region-"
-
-
-def _slug(name: str) -> str:
-    from carebook.params import slugify  # noqa: PLC0415 - params imports this module's caller
-
-    return slugify(name)
 
 
 def is_region_ref(ref: str) -> bool:
@@ -40,10 +34,6 @@ def region_members(ref: str) -> tuple[str, str, list[str]]:
     return rows["region_code"].iloc[0], rows["region_name"].iloc[0], list(rows["new_la_code"])
 
 
-def region_council(ref: str) -> Council:
-    """The group council of a region: its members' figures summed, national defaults, slug ``region-<name>``."""
-    from carebook.params import _complete, council_file_model  # noqa: PLC0415 - params calls this module
-
-    code, name, members = region_members(ref)
-    council = _complete(council_file_model()(name=f"{name} region", members=members), slug=f"{SLUG_PREFIX}{_slug(name)}", source=None)
-    return council.model_copy(update={"region_code": code, "region_name": name})
+def region_slug(name: str) -> str:
+    """The slug of a region's group council: ``"East Midlands"`` -> ``"region-east-midlands"``."""
+    return f"{SLUG_PREFIX}{_slug(name)}"

@@ -69,3 +69,8 @@ def redact_personal(text: Any) -> str:
     own messages name files, rows and fields, never values; another library's may not).
     ``"KeyError: '1007913' born 27/03/2008"`` -> ``"KeyError: '[withheld]' born [withheld]"``."""
     return _PERSONAL.sub("[withheld]", str(text))
+
+
+def slugify(name: str) -> str:
+    """``"Bournemouth, Christchurch and Poole"`` -> ``"bournemouth-christchurch-and-poole"``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from carebook import book, geo, national, regions
+from carebook import book, geo, national
 from carebook.params import load_council
 
 NAN = float("nan")
@@ -110,7 +110,7 @@ def test_a_region_runs_as_a_group_of_its_councils() -> None:
     assert council.slug == "region-east-midlands"
     assert len(council.codes) == 10 and "E06000018" in council.codes  # Nottingham
     assert load_council("region-east-midlands").codes == council.codes
-    london = regions.region_council("region:london")
+    london = load_council("region:london")
     assert len(london.codes) == 33 and london.region_code == "E12000007"
 
 
