@@ -33,9 +33,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-IMPORTS = ("import carebook.notebook, carebook.sufficiency.official_page, carebook.sufficiency.child_level, "
-           "carebook.flow.page, carebook.volume.report, carebook.cost_benefit.report, carebook.ssda903")
-"""What the notebooks import (timed in a new kernel)."""
+IMPORTS = ("from carebook import notebook, registry\n"
+           "for analysis in registry.analyses():\n"
+           "    registry.analysis_module(analysis.name), registry.page_module(analysis.name)")
+"""What the notebooks import, every registered analysis's contract (timed in a new kernel)."""
 
 
 def _empty_notebook(folder: Path) -> Path:

@@ -140,7 +140,7 @@ def summarise(page: Page, result: Result) -> None:
                    f"placement mix) for {formats.count(entry.episode_weeks)} weeks, the mean length of a care episode."
                    + (" Some base-year figures are estimated from comparator councils, as the council does not "
                       "publish them." if estimated_base(result) else "")),
-        basis=() if own_changes(page) and not estimated_base(result) else ("comparator",),
+        basis=(() if own_changes(page) else ("illustrative",)) + (("comparator",) if estimated_base(result) else ()),
         figure="recurring_saving",
     )
 
