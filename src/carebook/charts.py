@@ -344,10 +344,11 @@ def theme() -> alt.theme.ThemeConfig:
             "font": FONT,
             "locale": LOCALE,
             "aria": False,
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "grid": True,
+            # 13 px: at most 826 px of chart prints at the PDF's text width with no text under 7 pt
+            "axis": {"labelFontSize": 13, "titleFontSize": 13, "titleFontWeight": "normal", "grid": True,
                      "gridColor": "#e5e5e5", "labelColor": "#3D3D3D", "titleColor": "#0B0C0C"},
             "axisBand": {"grid": False},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "labelLimit": 0,
+            "legend": {"labelFontSize": 13, "titleFontSize": 13, "orient": "bottom", "labelLimit": 0,
                        "columns": 2, "labelColor": "#0B0C0C", "titleColor": "#0B0C0C"},
             "title": {"fontSize": 14, "anchor": "start", "color": "#0B0C0C"},
             "line": {"strokeWidth": 2.5},

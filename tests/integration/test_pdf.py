@@ -116,3 +116,13 @@ def test_no_text_beyond_the_margins_or_into_the_footer(built, slug):
         if len(footer) > 12:  # the footer holds the page number and the section's title: a table would add rows
             outside.append((number, " ".join(w[4] for w in footer), "in the footer"))
     assert outside == []
+
+
+@pytest.mark.parametrize("slug", COUNCILS)
+def test_no_text_is_smaller_than_7_points(built, slug):
+    """Charts legible at print size: every word of three letters or more (a word set sideways,
+    as an axis title is, is taller than that) stands at least 7 pt high (``pdftotext``
+    measures a word's box by its font size: 10.0 for the body text)."""
+    small = [(number, word, round(y1 - y0, 1)) for number, (_, words) in enumerate(page_words(built["pdf"][slug]), start=1)
+             for x0, y0, x1, y1, word in words if len(word) >= 3 and y1 - y0 < 6.95]
+    assert small[:10] == []

@@ -107,7 +107,7 @@ def _panel(edges: pd.DataFrame, title: str, width: int, height: int) -> alt.Laye
         y=alt.Y("y0:Q", scale=alt.Scale(domain=[0, 6]), axis=None),
         x2="x1:Q", y2="y1:Q",
     )  # fmt: skip
-    names = alt.Chart(nodes).mark_text(fontSize=11).encode(x=x, y=y, text="label:N")
+    names = alt.Chart(nodes).mark_text(fontSize=12).encode(x=x, y=y, text="label:N")
     return alt.layer(lines, heads, boxes, names, numbers).properties(title=title, width=width, height=height)
 
 
@@ -162,7 +162,7 @@ def sensitivity_grid_chart(grid: pd.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("entries_into_care:Q", title="Entries into care", format=COUNT)],
     )
     middle = (grid["entries_into_care"].min() + grid["entries_into_care"].max()) / 2
-    text = base.mark_text(fontSize=11).encode(
+    text = base.mark_text(fontSize=12).encode(
         text=alt.Text("entries_into_care:Q", format=",.0f"),
         color=alt.condition(alt.datum.entries_into_care > middle, alt.value("white"), alt.value("black")),
     )
