@@ -66,7 +66,7 @@ test: setup  ## run every test: unit (on the fixture), national, notebooks, end 
 test-fast: $(VENV)/.installed $(DFE_VENV)/.installed  ## the unit tests alone, on the committed fixture, no external folder (under a minute)
 	env -u CAREBOOK_PUBLIC_DATA $(BIN)/pytest tests/unit -q -n $(JOBS)
 
-all-england: setup  ## the sufficiency analysis for every English council, and the HTML site
+all-england: setup  ## every English council and analysis, the HTML site and a re-run with nothing changed (timed)
 	$(BIN)/python benchmarks/all_england.py --jobs $(JOBS)
 
 benchmark: setup  ## time the models and the batch (figures printed, nothing asserted)
