@@ -326,7 +326,9 @@ def summarise(page: Page, result: Result) -> None:
     page.summary(
         answer=(f"For {page.council.name}: an edge-of-care service such as Multisystemic Therapy could work with "
                 f"{cases}; each entry into care it avoids would save about "
-                f"{formats.money(result.care_entry.cost_gbp)} of placements over the time in care."),
+                f"{formats.money(result.care_entry.cost_gbp)} of placements over the time in care, costed from "
+                f"the care journeys of children like those the service works with (aged {result.params.age_min} to "
+                f"{result.params.age_max} on entering care, who leave care sooner than the average child)."),
         decision=("How large an edge-of-care service to commission: how many families a year to plan for, and "
                   "what placements each entry into care avoided would save."),
         certainty=(f"Amber: the figures rest on {data}; {formats.share(result.params.suitable_share)} of eligible "
