@@ -388,7 +388,25 @@ def build_html(jobs: int = 1) -> Path:
         pdf = build_dir() / "pdf" / f"{run.slug}.pdf"
         if downloads.pdf_is_current(pdf, runner.output_root() / run.slug):
             downloads.publish_pdf(run.slug, pdf, output / "_build" / "html")
-    return output / "_build" / "html" / "index.html"
+    index = output / "_build" / "html" / "index.html"
+    index.write_text(REDIRECT_PAGE, encoding="utf-8")
+    return index
+
+
+REDIRECT_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>carebook</title>
+<link rel="icon" href="_static/favicon.svg" type="image/svg+xml">
+<meta http-equiv="Refresh" content="0; url=book/intro.html">
+</head>
+<body><main><p><a href="book/intro.html">Open the book</a></p></main></body>
+</html>
+"""
+"""The site's front door: a page that sends the reader to the book's first page (Jupyter
+Book writes only the bare refresh, which leaves a browser asking for a favicon the site does
+not have, and a page with no language or title)."""
 
 
 def build_pdf(slug: str) -> Path:

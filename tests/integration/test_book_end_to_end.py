@@ -73,7 +73,8 @@ def test_the_book_builds_without_warnings_and_lists_exactly_the_councils_run(sit
     assert site["build"].returncode == 0, site["build"].stdout + site["build"].stderr
     toc = yaml.safe_load((site["folder"] / "book" / "_generated" / "_toc.yml").read_text())
     chapters = toc["parts"][-1]["chapters"]
-    assert [c["file"] for c in chapters] == ["book/_generated/councils"] + [f"book/councils/{c}/index" for c in ["nottingham", "leeds", "broken"]]
+    assert [c["file"] for c in chapters] == ["book/_generated/england", "book/_generated/councils"] + [
+        f"book/councils/{c}/index" for c in ["nottingham", "leeds", "broken"]]
     landing = (site["html"] / "book" / "councils" / "broken" / "index.html").read_text()
     assert "did not complete for" in landing and "Brokenshire" in landing
 

@@ -75,4 +75,4 @@ def test_the_name_is_text_and_no_script_runs(built):
 def test_the_pdf_builds_with_the_name_on_its_title_page(built):
     assert built["pdf"].returncode == 0, built["pdf"].stdout + built["pdf"].stderr
     first = PdfReader(built["pdf_path"]).pages[0].extract_text()
-    assert "<script>alert(1)</script>" in first and "commissioning children" in first
+    assert "<script>alert(1)</script>" in first and "Commissioning children's placements" in first

@@ -26,6 +26,8 @@ BODY = (62.36, 841.89 - 68.03)
 """The top and bottom of the text on a page (margins 2.2 cm and 2.4 cm), in points."""
 TOLERANCE = 2.0
 """How far (points) a word may reach beyond the line, or a box be overfull."""
+EDGE = 20.0
+"""How near (points, 7 mm) to the paper's edge a word of a turned page may come (its running header sits 26 pt from it)."""
 DESCENT = 4.0
 """How far (points) a word's box may reach below the text area: the descent of its last line."""
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
@@ -99,20 +101,26 @@ def test_no_box_is_overfull_by_more_than_a_few_points(built, slug):
 
 @pytest.mark.parametrize("slug", COUNCILS)
 def test_no_text_beyond_the_margins_or_into_the_footer(built, slug):
+    """Every word of a portrait page within the line and in the text area or the header and
+    footer bands; on a page turned for a wide table (pdflscape: the running header and footer
+    stay upright, beside the turned text) every word at least ``EDGE`` from the paper's edge."""
     outside = []
     for number, ((width, height), words) in enumerate(page_words(built["pdf"][slug]), start=1):
         assert (width, height) in {A4, A4[::-1]}
-        landscape = width > height
+        if width > height or any(x1 > width + 1 for _, _, x1, _, _ in words):  # a turned page's words come turned
+            long, short = max(width, height), min(width, height)
+            outside += [(number, word, "off the turned page") for x0, y0, x1, y1, word in words
+                        if min(x0, y0, long - x1, short - y1) < EDGE]
+            continue
         for x0, y0, x1, y1, word in words:
-            across, down = ((y0, y1), (x0, x1)) if landscape else ((x0, x1), (y0, y1))
-            if across[0] < MARGIN - TOLERANCE or across[1] > A4[0] - MARGIN + TOLERANCE:
+            if x0 < MARGIN - TOLERANCE or x1 > A4[0] - MARGIN + TOLERANCE:
                 outside.append((number, word, "beyond the line"))
-            in_body = BODY[0] - TOLERANCE <= down[0] and down[1] <= BODY[1] + DESCENT
-            in_header = down[1] < BODY[0] - 10
-            in_footer = down[0] > BODY[1] + 10
+            in_body = BODY[0] - TOLERANCE <= y0 and y1 <= BODY[1] + DESCENT
+            in_header = y1 < BODY[0] - 10
+            in_footer = y0 > BODY[1] + 10
             if not (in_body or in_header or in_footer):
                 outside.append((number, word, "between the text and the header or footer"))
-        footer = [w for w in words if (w[0] if landscape else w[1]) > BODY[1] + 10]
+        footer = [w for w in words if w[1] > BODY[1] + 10]
         if len(footer) > 12:  # the footer holds the page number and the section's title: a table would add rows
             outside.append((number, " ".join(w[4] for w in footer), "in the footer"))
     assert outside == []
