@@ -78,7 +78,7 @@ def prepare_site() -> None:
             if source.is_dir():
                 shutil.copytree(source, copy, dirs_exist_ok=True)
             elif source.exists():
-                shutil.copyfile(source, copy)
+                shutil.copy2(source, copy)  # with its time: Sphinx reads again only what changed
     bundle = target / "book" / "_static" / "vega-bundle.js"
     if not bundle.exists():
         bundle.parent.mkdir(parents=True, exist_ok=True)
@@ -245,23 +245,30 @@ def council_chapter(run: CouncilRun) -> dict:
     return chapter
 
 
+def write_page(path: Path, text: str) -> None:
+    """Write a page that comes from data, leaving it untouched when its text has not changed:
+    Sphinx reads again only the pages whose files changed, so an unchanged council's pages
+    are not rendered again."""
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
 def write_pages(runs: Sequence[CouncilRun]) -> None:
     """Write every page that comes from data."""
     pages = generated()
     pages.mkdir(parents=True, exist_ok=True)
-    (pages / "glossary.md").write_text(glossary_page(), encoding="utf-8")
-    (pages / "assumptions.md").write_text(assumptions_page(), encoding="utf-8")
-    (pages / "sources.md").write_text(sources_page(), encoding="utf-8")
-    (pages / "councils.md").write_text(councils_page(runs), encoding="utf-8")
-    (pages / "england.md").write_text(national.england_page(national_runs(runs)), encoding="utf-8")
+    write_page(pages / "glossary.md", glossary_page())
+    write_page(pages / "assumptions.md", assumptions_page())
+    write_page(pages / "sources.md", sources_page())
+    write_page(pages / "councils.md", councils_page(runs))
+    write_page(pages / "england.md", national.england_page(national_runs(runs)))
     for run in runs:
-        (runner.output_root() / run.slug).mkdir(parents=True, exist_ok=True)
+        folder = runner.output_root() / run.slug
+        folder.mkdir(parents=True, exist_ok=True)
         details = publication_details(run)
-        (runner.output_root() / run.slug / "index.md").write_text(landing_page(run, details, *landing_assets(run, details)),
-                                                                   encoding="utf-8")
-        (runner.output_root() / run.slug / f"{provenance.FIGURES_PAGE}.md").write_text(provenance.figures_page(
-            run.name, runner.output_root() / run.slug / "results", run.ok, {n: registry.title(n) for n in run.ok}),
-            encoding="utf-8")
+        write_page(folder / "index.md", landing_page(run, details, *landing_assets(run, details)))
+        write_page(folder / f"{provenance.FIGURES_PAGE}.md", provenance.figures_page(
+            run.name, folder / "results", run.ok, {n: registry.title(n) for n in run.ok}))
 
 
 def site_toc(runs: Sequence[CouncilRun]) -> dict:

@@ -157,10 +157,19 @@ def landing_charts(results: Path, council: str, notebooks: tuple[str, ...]) -> l
 
 def write_chart(chart: Chart, folder: Path) -> Path:
     """Write a chart as ``<name>.svg`` and ``<name>.pdf`` in ``folder``; return the path
-    without suffix (``<name>.*`` picks SVG in the HTML and PDF in LaTeX)."""
+    without suffix (``<name>.*`` picks SVG in the HTML and PDF in LaTeX). A chart whose spec
+    (kept as ``<name>.json``) has not changed is not drawn again, so the page is not rendered
+    again either."""
+    import json
+
     import vl_convert
 
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{chart.name}.svg").write_text(vl_convert.vegalite_to_svg(chart.spec), encoding="utf-8")
-    (folder / f"{chart.name}.pdf").write_bytes(vl_convert.vegalite_to_pdf(chart.spec))
+    spec, kept = json.dumps(chart.spec, sort_keys=True, default=str), folder / f"{chart.name}.json"
+    drawn = [folder / f"{chart.name}.svg", folder / f"{chart.name}.pdf"]
+    if kept.is_file() and kept.read_text(encoding="utf-8") == spec and all(p.is_file() for p in drawn):
+        return folder / chart.name
+    drawn[0].write_text(vl_convert.vegalite_to_svg(chart.spec), encoding="utf-8")
+    drawn[1].write_bytes(vl_convert.vegalite_to_pdf(chart.spec))
+    kept.write_text(spec, encoding="utf-8")
     return folder / chart.name

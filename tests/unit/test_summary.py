@@ -3,6 +3,7 @@ read from a council's results folder written by hand here."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import zipfile
@@ -262,3 +263,15 @@ def test_a_chart_of_published_figures_carries_no_synthetic_badge(site):
     captions = [line for line in page.splitlines() if line.startswith(("Children looked after per", "Placement cost of a care journey"))]
     assert captions == ["Children looked after per 10,000 children",
                         "Placement cost of a care journey, cumulative by year from entry. Rests on: {bdg-warning}`Synthetic data`"]
+
+
+def test_a_chart_whose_spec_has_not_changed_is_not_drawn_again(site, tmp_path):
+    rate = landing_charts.landing_charts(site, "Nottingham", ("sufficiency",))[0]
+    written = landing_charts.write_chart(rate, tmp_path / "charts")
+    svg = written.with_suffix(".svg")
+    svg.write_text("<svg>kept</svg>")
+    landing_charts.write_chart(rate, tmp_path / "charts")  # the same spec: left alone
+    assert svg.read_text() == "<svg>kept</svg>"
+    moved = dataclasses.replace(rate, spec={**rate.spec, "title": "Another"})
+    landing_charts.write_chart(moved, tmp_path / "charts")
+    assert svg.read_text().startswith("<svg") and "kept" not in svg.read_text()
