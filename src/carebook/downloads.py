@@ -96,6 +96,29 @@ def reader_table(frame: pd.DataFrame) -> pd.DataFrame:
     return shown.rename(columns={c: heading(c) for c in frame.columns})
 
 
+FORMULA_START = re.compile(r"^(?:[=+@\t\r]|-[^\d.\s])")
+"""Text a spreadsheet would take for a formula (``=HYPERLINK(...)``, ``+1``, ``@SUM``, ``-x``)."""
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table for a CSV file that a spreadsheet opens as text: each text value that would
+    start a formula (a council's name or label from a council file) gets a leading ``'``,
+    as spreadsheets themselves mark text; numbers are unchanged."""
+    text = [c for c in frame.columns if pd.api.types.is_object_dtype(frame[c]) or pd.api.types.is_string_dtype(frame[c])]
+    return frame.assign(**{c: frame[c].map(lambda v: f"'{v}" if isinstance(v, str) and FORMULA_START.match(v) else v)
+                           for c in text})
+
+
+def as_text(book) -> None:
+    """Every cell of a workbook that openpyxl took for a formula (a text starting ``=``) kept as
+    the text it is: the workbook holds figures and words, never formulas."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
 def results_tables(results: Path) -> dict[str, pd.DataFrame]:
     """A council's readers' tables by file name (``results/*.csv``, less the provenance and
     the suppressed-cells list), with their results' columns as written."""
@@ -208,6 +231,7 @@ def write_workbook(path: Path, edition: Edition, tables: dict[str, pd.DataFrame]
     _write_sheet(book.create_sheet(names[0]), titles[0], key)
     for name, title, frame in zip(names[1:], titles[1:], tables.values()):
         _write_sheet(book.create_sheet(name), title, reader_table(frame))
+    as_text(book)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
     book.save(partial)
@@ -237,7 +261,7 @@ def write_downloads(slug: str, edition: Edition, council_folder: Path) -> Downlo
     workbook = write_workbook(folder / f"{slug}-tables.xlsx", edition, tables, key_figures(results), sources_used(results))
     csvs = []
     for stem, frame in tables.items():  # a few dozen tables
-        reader_table(frame).to_csv(folder / "csv" / f"{stem}.csv", index=False)
+        csv_safe(reader_table(frame)).to_csv(folder / "csv" / f"{stem}.csv", index=False)
         csvs.append((table_title(stem), f"{FOLDER}/csv/{stem}.csv"))
     archive = folder / f"{slug}-tables-csv.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:

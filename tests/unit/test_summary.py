@@ -275,3 +275,17 @@ def test_a_chart_whose_spec_has_not_changed_is_not_drawn_again(site, tmp_path):
     moved = dataclasses.replace(rate, spec={**rate.spec, "title": "Another"})
     landing_charts.write_chart(moved, tmp_path / "charts")
     assert svg.read_text().startswith("<svg") and "kept" not in svg.read_text()
+
+
+def test_text_from_a_council_file_never_becomes_a_spreadsheet_formula(site):
+    """A council named like a formula, and a table's text starting with "=", stay text: the
+    workbook's cells are strings and the CSV's text is marked with a leading apostrophe."""
+    name = '=HYPERLINK("http://example.invalid","x")'
+    pd.DataFrame({"area": [name, "-5", "Nottingham"], "rate_per_10000": [-1.5, 2.0, 3.0]}).to_csv(
+        site / "sufficiency_hostile.csv", index=False)
+    found = downloads.write_downloads("nottingham", downloads.Edition(name, "1", "1 May 2026", "now", "team"), site.parent)
+    workbook = load_workbook(site.parent / found.workbook)
+    council = next(row for row in workbook["About"].iter_rows() if row[0].value == "Council")[1]
+    assert (council.value, council.data_type) == (name, "s")
+    csv = pd.read_csv(site.parent / downloads.FOLDER / "csv" / "sufficiency_hostile.csv")
+    assert list(csv.iloc[:, 0]) == [f"'{name}", "-5", "Nottingham"] and list(csv.iloc[:, 1]) == [-1.5, 2.0, 3.0]
