@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -192,6 +192,14 @@ CareGroup = Literal["fostering", "residential", "semi_independence", "adoption",
 """Placement groups of a care entry's cost (:data:`carebook.care_entry.PRICED_GROUPS`)."""
 
 
+def _one_a_year(table: Any, rows: tuple[str, ...]) -> Any:
+    """``table`` when each of its ``rows`` has one figure for each of its ``years``."""
+    for row in rows:
+        if len(getattr(table, row)) != len(table.years):
+            raise ValueError(f"expected {len(table.years)} figures of {row}, one a year, got {getattr(table, row)}")
+    return table
+
+
 class PublishedProjection(BaseModel):
     """A paper's projection table: children a year at each stage, from the base year."""
 
@@ -206,10 +214,7 @@ class PublishedProjection(BaseModel):
 
     @model_validator(mode="after")
     def _lengths(self) -> PublishedProjection:
-        for stage in ("referrals", "assessments", "conferences", "plans", "entries_into_care"):
-            if len(getattr(self, stage)) != len(self.years):
-                raise ValueError(f"expected {len(self.years)} figures of {stage}, one a year, got {getattr(self, stage)}")
-        return self
+        return _one_a_year(self, ("referrals", "assessments", "conferences", "plans", "entries_into_care"))
 
 
 class PublishedSavings(BaseModel):
@@ -224,10 +229,7 @@ class PublishedSavings(BaseModel):
 
     @model_validator(mode="after")
     def _lengths(self) -> PublishedSavings:
-        for row in ("placements", "staff", "total"):
-            if len(getattr(self, row)) != len(self.years):
-                raise ValueError(f"expected {len(self.years)} figures of {row} savings, one a year, got {getattr(self, row)}")
-        return self
+        return _one_a_year(self, ("placements", "staff", "total"))
 
 
 class PublishedFigures(BaseModel):
