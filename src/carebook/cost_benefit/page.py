@@ -17,6 +17,7 @@ from carebook.cost_benefit import charts, financing, plan, uncertainty
 from carebook.cost_benefit.analysis import CASES, Result, appraisal_inputs
 from carebook.cost_benefit.outcomes import quality_table
 from carebook.cost_benefit.params import assumptions_table
+from carebook.text import markdown_literal
 from carebook.formats import DOES_NOT_APPLY, amount, count, money, money_millions, parameters_table, share, value_text
 
 if TYPE_CHECKING:  # IPython and myst-nb are loaded by the notebooks alone
@@ -172,10 +173,11 @@ def risk_text(result: Result) -> str:
 def summary_entry(page: Page, result: Result) -> None:
     """The appraisal's entry in the council's executive summary."""
     p, mc = result.params, result.monte_carlo
-    answer = (f"{p.programme}: paid from the council's own budget, it {saves(mc['net_saving_p50_gbp'])} over {result.years[0]} to "
+    programme = markdown_literal(p.programme)  # council-file text, shown as written
+    answer = (f"{programme}: paid from the council's own budget, it {saves(mc['net_saving_p50_gbp'])} over {result.years[0]} to "
               f"{result.years[-1]} at the central estimate (planned case {money(result.headlines['net_saving_gbp'])}).")
     decision = {
-        "cohort": f"Whether to commission {p.programme}, and whether to pay for it from the council's budget or for "
+        "cohort": f"Whether to commission {programme}, and whether to pay for it from the council's budget or for "
                   "outcomes through a social impact bond.",
         "block_contract": "Whether to buy these placements through a block contract rather than spot.",
         "stated": "Whether the programme's projected savings justify the funding it asks for.",
@@ -295,7 +297,8 @@ def source_figures(page: Page, result: Result) -> None:
     if result.reconciliation is not None:
         headline, rec = p.source_headline, result.reconciliation
         display(Markdown(page.literal(
-            f"The council's paper leads with its {headline.label}, **{headline.stated_as}**; this page leads with the "
+            f"The council's paper leads with its {markdown_literal(headline.label)}, **{markdown_literal(headline.stated_as)}**; "
+            "this page leads with the "
             f"net saving over the whole plan, **{money(rec['model_gbp'].iloc[1])}**. They measure different things: "
             f"the paper's is one year's reduction in spending once the programme is running "
             f"({money(rec['model_gbp'].iloc[0])} in the model), this page's adds up every year's reduction, less the "
@@ -311,7 +314,7 @@ def source_figures(page: Page, result: Result) -> None:
             "Summary line": s["line"], "Council's paper": s["stated_as"],
             "This appraisal, rounded as the paper (£)": s["model_rounded_gbp"].map(amount),
             "Difference (£)": s["difference_gbp"].map(amount)}),
-            caption=f"The summary lines of {p.source_table.title}, against the model")
+            caption=f"The summary lines of {markdown_literal(p.source_table.title)}, against the model")
     if result.source_comparison is not None:
         comparison_table(page, result)
 
@@ -323,18 +326,18 @@ def comparison_table(page: Page, result: Result) -> None:
     stated = frame[frame["paper_gbp"].notna()]
     differ = stated[stated["difference_gbp"].abs() >= 1]
     display(Markdown(page.literal(
-        f"Of the {count(len(stated))} figures of {table.title}, {count(len(stated) - len(differ))} are reproduced "
+        f"Of the {count(len(stated))} figures of {markdown_literal(table.title)}, {count(len(stated) - len(differ))} are reproduced "
         "to the pound" + (f" and {count(len(differ))} differ, shown below with the reason." if len(differ) else ".")
-        + f" Source: {table.source}.")))
+        + f" Source: {markdown_literal(table.source)}.")))
     if differ.empty:
         return
     page.table(pd.DataFrame({
         "Line of the paper": differ["line"], "Year": differ["financial_year"],
         "Paper (£)": differ["paper_gbp"].map(amount), "This appraisal (£)": differ["model_gbp"].map(amount),
         "Difference (£)": differ["difference_gbp"].map(amount)}),
-        caption=f"Figures of {table.title} the model does not reproduce to the pound")
+        caption=f"Figures of {markdown_literal(table.title)} the model does not reproduce to the pound")
     reasons = differ.drop_duplicates("line")[["line", "reason"]]
-    display(Markdown("\n".join(f"- **{page.literal(line)}.** {reason or 'No reason recorded.'}"
+    display(Markdown("\n".join(f"- **{markdown_literal(line)}.** {markdown_literal(reason) if reason else 'No reason recorded.'}"
                                for line, reason in zip(reasons["line"], reasons["reason"], strict=True)) + "\n"))
 
 

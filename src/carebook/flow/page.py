@@ -12,6 +12,7 @@ from carebook.flow import calibrate, charts
 from carebook.flow.analysis import Result, assumptions_table
 from carebook.flow.model import projection_display, projection_table, stage_balance
 from carebook.flow.published import comparison_display, projection_reasons, reasons_text, savings_reasons
+from carebook.text import markdown_literal
 from carebook.flow.savings import (
     funding_lines,
     funding_request_table,
@@ -148,7 +149,7 @@ def summarise(page: Page, result: Result) -> None:
 def show_source(page: Page, result: Result) -> None:
     """Say where the base year comes from; for official statistics, show the figures read."""
     if result.official is None:
-        page.notice(f"Base-year flows from the {result.base.source}.", kind="note")
+        page.notice(f"Base-year flows from the {markdown_literal(result.base.source)}.", kind="note")
         return
     params = result.params
     page.notice(
@@ -217,7 +218,7 @@ def show_paper(page: Page, result: Result) -> None:
         page.notice(f"{page.council.name} has no projection or savings table of its own in this book to set "
                     "beside the model: the figures above are the model's alone.", kind="note")
         return
-    page.notice(f"Source: {published.source}.", kind="note")
+    page.notice(f"Source: {markdown_literal(published.source)}.", kind="note")
     if result.projection_vs_paper is not None:
         comparison = result.projection_vs_paper
         page.table(comparison_display(comparison), caption="Projected children a year: the paper, the model and the difference",

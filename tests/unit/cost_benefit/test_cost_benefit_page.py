@@ -108,3 +108,22 @@ def test_analyse_takes_its_inputs(section):
     result = analysis.analyse(rotherham, analysis.Inputs(params=params, own_programme=True))
     assert result.params.success_rate == 0.5
     assert result.headlines["net_saving_gbp"] < 11_796_856
+
+
+def test_council_file_text_in_the_summary_is_shown_literally():
+    """A programme named like markup reaches the executive summary as text, never as HTML."""
+    from carebook.cost_benefit import analysis, page as cost_page
+    from carebook.params import load_council
+
+    council = load_council("rotherham")
+    council = council.model_copy(update={"cost_benefit": council.cost_benefit.model_copy(
+        update={"programme": "<script>alert(1)</script> *MST*"})})
+
+    class Recorder:
+        def summary(self, answer, decision, certainty, **_):
+            self.answer, self.decision = answer, decision
+
+    page = Recorder()
+    cost_page.summary_entry(page, analysis.analyse(council))
+    assert page.answer.startswith("\\<script\\>alert\\(1\\)\\</script\\> \\*MST\\*: paid from")
+    assert "<script>" not in page.answer + page.decision
