@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from carebook import comparator, geo, public
+from carebook.text import script_json
 from carebook.sufficiency.areas import CLA_AT_31_MARCH, TOTAL
 from carebook.sufficiency.indicators import spend_table
 from carebook.sufficiency.official_tables import read_tables
@@ -246,7 +247,7 @@ def england_page(runs: Sequence[RunCouncil], counts: pd.DataFrame | None = None,
     counts = council_counts() if counts is None else counts
     centroids = geo.council_centroids() if centroids is None else centroids
     table = overview_table(counts, centroids, runs)
-    spec = json.dumps(map_spec(table)).replace("</", "<\\/")  # no "</script>" inside the script element
+    spec = script_json(map_spec(table))  # no "</script>" inside the script element
     run_count = int(table["url"].notna().sum())
     return "\n".join([
         "# England at a glance", "",
