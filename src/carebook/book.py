@@ -8,10 +8,12 @@ and the table of contents is extended with the councils in the run manifest.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -253,22 +255,34 @@ def write_page(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def write_pages(runs: Sequence[CouncilRun]) -> None:
-    """Write every page that comes from data."""
-    pages = generated()
-    pages.mkdir(parents=True, exist_ok=True)
-    write_page(pages / "glossary.md", glossary_page())
-    write_page(pages / "assumptions.md", assumptions_page())
-    write_page(pages / "sources.md", sources_page())
-    write_page(pages / "councils.md", councils_page(runs))
-    write_page(pages / "england.md", national.england_page(national_runs(runs)))
-    for run in runs:
-        folder = runner.output_root() / run.slug
-        folder.mkdir(parents=True, exist_ok=True)
-        details = publication_details(run)
-        write_page(folder / "index.md", landing_page(run, details, *landing_assets(run, details)))
-        write_page(folder / f"{provenance.FIGURES_PAGE}.md", provenance.figures_page(
-            run.name, folder / "results", run.ok, {n: registry.title(n) for n in run.ok}))
+def write_council_pages(run: CouncilRun) -> None:
+    """Write a council's landing page (with its charts and downloads) and its figures page."""
+    folder = runner.output_root() / run.slug
+    folder.mkdir(parents=True, exist_ok=True)
+    details = publication_details(run)
+    write_page(folder / "index.md", landing_page(run, details, *landing_assets(run, details)))
+    write_page(folder / f"{provenance.FIGURES_PAGE}.md", provenance.figures_page(
+        run.name, folder / "results", run.ok, {n: registry.title(n) for n in run.ok}))
+
+
+def write_pages(runs: Sequence[CouncilRun], jobs: int = 1) -> None:
+    """Write every page that comes from data; the councils' pages in ``jobs`` processes."""
+    with contextlib.ExitStack() as stack:
+        councils: Iterator[None] = iter(())
+        if jobs > 1 and len(runs) > 1:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
+            councils = pool.map(write_council_pages, runs, chunksize=max(1, len(runs) // (8 * jobs)))
+        else:
+            for run in runs:
+                write_council_pages(run)
+        pages = generated()
+        pages.mkdir(parents=True, exist_ok=True)
+        write_page(pages / "glossary.md", glossary_page())
+        write_page(pages / "assumptions.md", assumptions_page())
+        write_page(pages / "sources.md", sources_page())
+        write_page(pages / "councils.md", councils_page(runs))
+        write_page(pages / "england.md", national.england_page(national_runs(runs)))
+        list(councils)  # a council's error is raised here
 
 
 def site_toc(runs: Sequence[CouncilRun]) -> dict:
@@ -364,11 +378,12 @@ def current_runs() -> list[CouncilRun]:
     return councils_in_manifest(manifest)
 
 
-def prepare(runs: Sequence[CouncilRun]) -> None:
+def prepare(runs: Sequence[CouncilRun], jobs: int = 1) -> None:
     """Write what every build reads that comes from data: the site's sources, the vega
-    bundle and the generated pages. Done once, before any build (PDFs build in parallel)."""
+    bundle and the generated pages (in ``jobs`` processes). Done once, before any build (PDFs
+    build in parallel)."""
     prepare_site()
-    write_pages(runs)
+    write_pages(runs, jobs)
 
 
 def council_run(slug: str, runs: Sequence[CouncilRun]) -> CouncilRun:
@@ -384,7 +399,7 @@ def build_html(jobs: int = 1) -> Path:
     return its index page. Sphinx keeps its environment between builds, so pages whose
     sources have not changed are not read again."""
     runs = current_runs()
-    prepare(runs)
+    prepare(runs, jobs)
     toc = _write_yaml(generated() / "_toc.yml", site_toc(runs))
     output = build_dir() / "site"
     log = build_dir() / "logs" / "html.log"

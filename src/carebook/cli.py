@@ -172,7 +172,7 @@ def _pdf(args: argparse.Namespace) -> int:
 
     runs = book.current_runs()
     slugs = [book.council_run(load_council(ref).slug, runs).slug for ref in args.councils] or [r.slug for r in runs]
-    book.prepare(runs)
+    book.prepare(runs, max(1, args.jobs))
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         results = list(pool.map(_pdf_one, slugs))
     for slug, message, ok in results:

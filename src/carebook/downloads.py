@@ -9,21 +9,25 @@ statistics the figures rest on (as documents: title, publisher, years, web addre
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from carebook import formats, registry
+from carebook import fingerprint, formats, registry
 from carebook.catalogue import load_sources
 
 FOLDER = "downloads"
 """A council's downloads, beside its pages: ``book/councils/<slug>/downloads``."""
+MADE_FROM = ".made-from.json"
+"""In a council's downloads folder: the digest of what they were made from (:func:`made_from`)
+and the files made, so that a build leaves unchanged downloads untouched."""
 LEFT_OUT = ("figures_", "headlines_", "summary_")
 """Results files that are not readers' tables (the figures' provenance, the landing page's
 entries): the Figures page shows the provenance; the key figures get their own sheet."""
@@ -137,12 +141,18 @@ def key_figures(results: Path) -> pd.DataFrame:
                          "Value": frame["value"].where(numeric), "As the book shows it": frame["text"]})
 
 
+@functools.cache
+def _catalogue() -> pd.DataFrame:
+    """The catalogue of official statistics as a table (read once per process)."""
+    return pd.DataFrame([s.model_dump() for s in load_sources()])
+
+
 def sources_used(results: Path) -> pd.DataFrame:
     """The official statistics the council's figures read (the ``data_files`` of its
     ``figures_*.csv``) as documents: title, publisher, years, web address."""
     files = [pd.read_csv(p, usecols=["data_files"])["data_files"] for p in sorted(Path(results).glob("figures_*.csv"))]
     named = pd.concat(files).dropna().str.split(";").explode().str.strip() if files else pd.Series(dtype=str)
-    catalogue = pd.DataFrame([s.model_dump() for s in load_sources()])
+    catalogue = _catalogue()
     used = catalogue[catalogue["path"].isin(set(named))]
     return pd.DataFrame({"Title": used["title"], "Publisher": used["publisher"], "Years": used["years"],
                          "Web address": used["publication"].fillna(used["url"]).fillna("")}).reset_index(drop=True)
@@ -249,11 +259,43 @@ class Downloads:
     """(title, file) of each table's CSV."""
 
 
+@functools.cache
+def _package() -> str:
+    return fingerprint.package_digest()
+
+
+def made_from(edition: Edition, results: Path) -> str:
+    """The digest of what a council's downloads are made from: the package (its code and
+    reference data), the edition (version, date built, data as at, contact) and the council's
+    results files."""
+    return fingerprint.digest([_package(), json.dumps(asdict(edition)), fingerprint.contents_digest(results)])
+
+
+def kept_downloads(folder: Path, inputs: str) -> Downloads | None:
+    """The downloads in ``folder`` when they were made from ``inputs`` and are all there; else None."""
+    try:
+        record = json.loads((folder / MADE_FROM).read_text(encoding="utf-8"))
+        found = Downloads(record["downloads"]["workbook"], record["downloads"]["csv_zip"],
+                          tuple((title, file) for title, file in record["downloads"]["csvs"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    files = [found.workbook, found.csv_zip, *(file for _, file in found.csvs)]
+    complete = all((folder.parent / file).is_file() for file in files)
+    return found if record.get("inputs") == inputs and complete else None
+
+
 def write_downloads(slug: str, edition: Edition, council_folder: Path) -> Downloads:
     """Write a council's workbook, its tables as CSV (readers' headings) and a zip of them
-    into ``<council_folder>/downloads``; return their paths relative to the council's folder."""
+    into ``<council_folder>/downloads``; return their paths relative to the council's folder.
+
+    Downloads made from the same inputs (:func:`made_from`) are left as they are: the book
+    build then copies and re-reads nothing for a council whose results have not changed."""
     results = council_folder / "results"
     folder = council_folder / FOLDER
+    inputs = made_from(edition, results)
+    kept = kept_downloads(folder, inputs)
+    if kept is not None:
+        return kept
     if folder.exists():
         shutil.rmtree(folder)
     (folder / "csv").mkdir(parents=True)
@@ -267,7 +309,9 @@ def write_downloads(slug: str, edition: Edition, council_folder: Path) -> Downlo
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
         for stem in tables:
             out.write(folder / "csv" / f"{stem}.csv", f"{slug}/{stem}.csv")
-    return Downloads(workbook=f"{FOLDER}/{workbook.name}", csv_zip=f"{FOLDER}/{archive.name}", csvs=tuple(csvs))
+    found = Downloads(workbook=f"{FOLDER}/{workbook.name}", csv_zip=f"{FOLDER}/{archive.name}", csvs=tuple(csvs))
+    (folder / MADE_FROM).write_text(json.dumps({"inputs": inputs, "downloads": asdict(found)}), encoding="utf-8")
+    return found
 
 
 PDF_MARK = re.compile(r'<p class="carebook-pdf"[^>]*>.*?</p>', re.DOTALL)

@@ -277,6 +277,32 @@ def test_a_chart_whose_spec_has_not_changed_is_not_drawn_again(site, tmp_path):
     assert svg.read_text().startswith("<svg") and "kept" not in svg.read_text()
 
 
+def test_downloads_made_from_the_same_inputs_are_left_as_they_are(site):
+    """A second build with the same results and edition writes nothing (the HTML build then
+    copies and re-reads nothing for the council); a changed results file, a new edition or a
+    missing file makes them again."""
+    edition = downloads.Edition("Nottingham", "1.2.0", "14 May 2026", "now", "team")
+    found = downloads.write_downloads("nottingham", edition, site.parent)
+    workbook = site.parent / found.workbook
+    made = workbook.stat().st_mtime_ns
+    assert downloads.write_downloads("nottingham", edition, site.parent) == found
+    assert workbook.stat().st_mtime_ns == made
+
+    rates = pd.read_csv(site / "sufficiency_cla_rates.csv")
+    rates.loc[0, "rate_per_10000"] = 101.0
+    rates.to_csv(site / "sufficiency_cla_rates.csv", index=False)
+    downloads.write_downloads("nottingham", edition, site.parent)
+    assert load_workbook(workbook)["Placement sufficiency children"]["E4"].value == 101.0
+
+    made = workbook.stat().st_mtime_ns
+    downloads.write_downloads("nottingham", dataclasses.replace(edition, built="15 May 2026"), site.parent)
+    assert workbook.stat().st_mtime_ns != made
+
+    (site.parent / found.csv_zip).unlink()
+    assert downloads.write_downloads("nottingham", edition, site.parent) == found
+    assert (site.parent / found.csv_zip).is_file()
+
+
 def test_text_from_a_council_file_never_becomes_a_spreadsheet_formula(site):
     """A council named like a formula, and a table's text starting with "=", stay text: the
     workbook's cells are strings and the CSV's text is marked with a leading apostrophe."""
