@@ -411,7 +411,7 @@ def build_html(jobs: int = 1) -> Path:
         if downloads.pdf_is_current(pdf, runner.output_root() / run.slug):
             downloads.publish_pdf(run.slug, pdf, output / "_build" / "html")
     index = output / "_build" / "html" / "index.html"
-    index.write_text(REDIRECT_PAGE, encoding="utf-8")
+    write_page(index, REDIRECT_PAGE)
     return index
 
 
