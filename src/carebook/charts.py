@@ -356,6 +356,18 @@ def theme() -> alt.theme.ThemeConfig:
     }
 
 
+class Drawn:
+    """A chart as a page glues it: its spec made once, as Altair makes it for display but
+    without checking it against the Vega-Lite schema (the chart tests check every kind of
+    chart; the check was a tenth of a notebook's time), and drawn by :func:`mime_bundle`."""
+
+    def __init__(self, chart: alt.TopLevelMixin) -> None:
+        self.spec = chart.to_dict(validate=False, context={"pre_transform": False})
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return mime_bundle(self.spec)
+
+
 def enable() -> None:
     """Use the carebook renderer and theme for every chart shown in this kernel."""
     alt.renderers.register(RENDERER, mime_bundle)

@@ -113,8 +113,14 @@ class Page:
         _glue(key, text, display=False)
         if headline:
             self._record_headline(key, headline, value, text)
-        self._figures[key] = provenance.make_figure(self.council, key, value, text, label or headline, inputs)
-        provenance.write_figures(self.results_dir / provenance.FIGURES.format(notebook=self.notebook), self._figures)
+        figure = provenance.make_figure(self.council, key, value, text, label or headline, inputs)
+        path = self.results_dir / provenance.FIGURES.format(notebook=self.notebook)
+        new_key = bool(self._figures) and key not in self._figures
+        self._figures[key] = figure
+        if new_key:  # one row more, as glued
+            provenance.append_figure(path, figure)
+        else:  # the page's first figure, or one glued again: the whole record
+            provenance.write_figures(path, self._figures)
         return text
 
     def _record_headline(self, key: str, label: str, value: Any, text: str) -> None:
@@ -149,7 +155,7 @@ class Page:
         it; the chart's own ``description``, else one made from its titles)."""
         if description is not None:
             chart = chart.properties(description=description)
-        _glue(key, chart, display=False)
+        _glue(key, charts.Drawn(chart), display=False)
 
     def table(self, frame: pd.DataFrame, caption: str | None = None, key: str | None = None,
               formats: dict[str, Format] | None = None, index: bool = False) -> None:

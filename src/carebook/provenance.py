@@ -15,6 +15,7 @@ glued number in the HTML (``carebook.sphinx_figures``), ``carebook diff`` and th
 
 from __future__ import annotations
 
+import csv
 import functools
 import inspect
 import math
@@ -312,13 +313,26 @@ def make_figure(council: Any, key: str, value: Any, text: str, label: str | None
                   data_files=data_files, sources=sources, based_on=based_on, documents=documents)
 
 
+def figure_row(figure: Figure) -> list[str]:
+    """A figure's row of ``figures_<notebook>.csv``, in the order of :data:`COLUMNS`."""
+    record = asdict(figure) | {"value": "" if figure.value is None else repr(figure.value)}
+    return [record[column] for column in COLUMNS]
+
+
 def write_figures(path: Path, figures: Mapping[str, Figure]) -> None:
     """Write the records of a page (in the order they were glued) to ``path``."""
-    rows = [asdict(f) | {"value": "" if f.value is None else repr(f.value)} for f in figures.values()]
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
     partial = path.with_name(path.name + ".partial")
-    frame.to_csv(partial, index=False)
+    with partial.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(figure_row(f) for f in figures.values())
     partial.replace(path)
+
+
+def append_figure(path: Path, figure: Figure) -> None:
+    """Add one figure's record to the end of ``path`` (written by :func:`write_figures`)."""
+    with path.open("a", newline="", encoding="utf-8") as out:
+        csv.writer(out, lineterminator="\n").writerow(figure_row(figure))
 
 
 def read_figures(path: Path) -> pd.DataFrame:
