@@ -9,6 +9,7 @@ and the table of contents is extended with the councils in the run manifest.
 from __future__ import annotations
 
 import contextlib
+import functools
 import shutil
 import subprocess
 import sys
@@ -187,12 +188,12 @@ def landing_page(run: CouncilRun, details: summary.Details | None = None, charts
                                     runner.headlines(run.slug), details or publication_details(run), charts, found, pdf)
 
 
-def landing_assets(run: CouncilRun, details: summary.Details) -> tuple[list[landing_charts.Chart], downloads.Downloads]:
-    """Write a council's landing-page charts and its downloads beside its pages."""
+def landing_assets(run: CouncilRun, details: summary.Details, for_pdf: bool = True) -> tuple[list[landing_charts.Chart], downloads.Downloads]:
+    """Write a council's landing-page charts (as PDF too ``for_pdf``) and its downloads beside its pages."""
     folder = runner.output_root() / run.slug
     charts = landing_charts.landing_charts(folder / "results", run.name, run.ok)
     for chart in charts:  # four charts
-        landing_charts.write_chart(chart, folder / landing_charts.FOLDER)
+        landing_charts.write_chart(chart, folder / landing_charts.FOLDER, pdf=for_pdf)
     found = downloads.write_downloads(run.slug, downloads.Edition(run.name, details.version, details.built,
                                                                   details.data_as_at, details.contact), folder)
     return charts, found
@@ -255,26 +256,29 @@ def write_page(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def write_council_pages(run: CouncilRun) -> None:
-    """Write a council's landing page (with its charts and downloads) and its figures page."""
+def write_council_pages(run: CouncilRun, for_pdf: bool = True) -> None:
+    """Write a council's landing page (with its charts, as PDF too ``for_pdf``, and its
+    downloads) and its figures page."""
     folder = runner.output_root() / run.slug
     folder.mkdir(parents=True, exist_ok=True)
     details = publication_details(run)
-    write_page(folder / "index.md", landing_page(run, details, *landing_assets(run, details)))
+    write_page(folder / "index.md", landing_page(run, details, *landing_assets(run, details, for_pdf)))
     write_page(folder / f"{provenance.FIGURES_PAGE}.md", provenance.figures_page(
         run.name, folder / "results", run.ok, {n: registry.title(n) for n in run.ok}))
 
 
-def write_pages(runs: Sequence[CouncilRun], jobs: int = 1) -> None:
-    """Write every page that comes from data; the councils' pages in ``jobs`` processes."""
+def write_pages(runs: Sequence[CouncilRun], jobs: int = 1, for_pdf: bool = True) -> None:
+    """Write every page that comes from data; the councils' pages in ``jobs`` processes (their
+    charts drawn for the PDF too ``for_pdf``)."""
     with contextlib.ExitStack() as stack:
         councils: Iterator[None] = iter(())
         if jobs > 1 and len(runs) > 1:
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
-            councils = pool.map(write_council_pages, runs, chunksize=max(1, len(runs) // (8 * jobs)))
+            councils = pool.map(functools.partial(write_council_pages, for_pdf=for_pdf), runs,
+                                chunksize=max(1, len(runs) // (8 * jobs)))
         else:
             for run in runs:
-                write_council_pages(run)
+                write_council_pages(run, for_pdf)
         pages = generated()
         pages.mkdir(parents=True, exist_ok=True)
         write_page(pages / "glossary.md", glossary_page())
@@ -378,12 +382,12 @@ def current_runs() -> list[CouncilRun]:
     return councils_in_manifest(manifest)
 
 
-def prepare(runs: Sequence[CouncilRun], jobs: int = 1) -> None:
+def prepare(runs: Sequence[CouncilRun], jobs: int = 1, for_pdf: bool = True) -> None:
     """Write what every build reads that comes from data: the site's sources, the vega
-    bundle and the generated pages (in ``jobs`` processes). Done once, before any build (PDFs
-    build in parallel)."""
+    bundle and the generated pages (in ``jobs`` processes; the charts of the landing pages as
+    PDF too ``for_pdf``). Done once, before any build (PDFs build in parallel)."""
     prepare_site()
-    write_pages(runs, jobs)
+    write_pages(runs, jobs, for_pdf)
 
 
 def council_run(slug: str, runs: Sequence[CouncilRun]) -> CouncilRun:
@@ -399,7 +403,7 @@ def build_html(jobs: int = 1) -> Path:
     return its index page. Sphinx keeps its environment between builds, so pages whose
     sources have not changed are not read again."""
     runs = current_runs()
-    prepare(runs, jobs)
+    prepare(runs, jobs, for_pdf=False)
     toc = _write_yaml(generated() / "_toc.yml", site_toc(runs))
     output = build_dir() / "site"
     log = build_dir() / "logs" / "html.log"

@@ -155,20 +155,28 @@ def landing_charts(results: Path, council: str, notebooks: tuple[str, ...]) -> l
     return [c for c in drawn if c is not None and c.notebook in notebooks]
 
 
-def write_chart(chart: Chart, folder: Path) -> Path:
-    """Write a chart as ``<name>.svg`` and ``<name>.pdf`` in ``folder``; return the path
-    without suffix (``<name>.*`` picks SVG in the HTML and PDF in LaTeX). A chart whose spec
-    (kept as ``<name>.json``) has not changed is not drawn again, so the page is not rendered
-    again either."""
+def write_chart(chart: Chart, folder: Path, pdf: bool = True) -> Path:
+    """Write a chart as ``<name>.svg`` and, with ``pdf`` (for a council's PDF; the HTML book
+    needs none), ``<name>.pdf`` in ``folder``; return the path without suffix (``<name>.*``
+    picks SVG in the HTML and PDF in LaTeX). A chart whose spec (kept as ``<name>.json``) has
+    not changed is not drawn again, so the page is not rendered again either."""
     import json
 
     import vl_convert
 
     folder.mkdir(parents=True, exist_ok=True)
     spec, kept = json.dumps(chart.spec, sort_keys=True, default=str), folder / f"{chart.name}.json"
-    drawn = [folder / f"{chart.name}.svg", folder / f"{chart.name}.pdf"]
-    if kept.is_file() and kept.read_text(encoding="utf-8") == spec and all(p.is_file() for p in drawn):
+    svg, drawn_pdf = folder / f"{chart.name}.svg", folder / f"{chart.name}.pdf"
+    wanted = [svg, drawn_pdf] if pdf else [svg]
+    if kept.is_file() and kept.read_text(encoding="utf-8") == spec and all(p.is_file() for p in wanted):
         return folder / chart.name
+    svg.write_text(vl_convert.vegalite_to_svg(chart.spec), encoding="utf-8")
+    if pdf:
+        drawn_pdf.write_bytes(vl_convert.vegalite_to_pdf(chart.spec))
+    else:
+        drawn_pdf.unlink(missing_ok=True)  # a PDF of an older spec is never picked up
+    kept.write_text(spec, encoding="utf-8")
+    return folder / chart.name
     drawn[0].write_text(vl_convert.vegalite_to_svg(chart.spec), encoding="utf-8")
     drawn[1].write_bytes(vl_convert.vegalite_to_pdf(chart.spec))
     kept.write_text(spec, encoding="utf-8")

@@ -277,6 +277,18 @@ def test_a_chart_whose_spec_has_not_changed_is_not_drawn_again(site, tmp_path):
     assert svg.read_text().startswith("<svg") and "kept" not in svg.read_text()
 
 
+def test_the_html_book_draws_its_landing_charts_without_a_pdf_and_a_councils_pdf_with_one(site, tmp_path):
+    rate = landing_charts.landing_charts(site, "Nottingham", ("sufficiency",))[0]
+    folder = tmp_path / "charts"
+    written = landing_charts.write_chart(rate, folder, pdf=False)
+    assert written.with_suffix(".svg").is_file() and not written.with_suffix(".pdf").exists()
+    landing_charts.write_chart(rate, folder)  # a PDF build of the same spec draws the PDF
+    assert written.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+    moved = dataclasses.replace(rate, spec={**rate.spec, "title": "Another"})
+    landing_charts.write_chart(moved, folder, pdf=False)  # no PDF of an older spec stays
+    assert not written.with_suffix(".pdf").exists()
+
+
 def test_downloads_made_from_the_same_inputs_are_left_as_they_are(site):
     """A second build with the same results and edition writes nothing (the HTML build then
     copies and re-reads nothing for the council); a changed results file, a new edition or a
