@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import multiprocessing
 import shutil
 import subprocess
 import sys
@@ -273,7 +274,9 @@ def write_pages(runs: Sequence[CouncilRun], jobs: int = 1, for_pdf: bool = True)
     with contextlib.ExitStack() as stack:
         councils: Iterator[None] = iter(())
         if jobs > 1 and len(runs) > 1:
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
+            # new interpreters, not forks: a fork of a process whose chart renderer has started
+            # its threads (the vega bundle written just before) would wait on them for ever
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")))
             councils = pool.map(functools.partial(write_council_pages, for_pdf=for_pdf), runs,
                                 chunksize=max(1, len(runs) // (8 * jobs)))
         else:
