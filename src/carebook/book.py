@@ -8,13 +8,12 @@ and the table of contents is extended with the councils in the run manifest.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import multiprocessing
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -268,27 +267,32 @@ def write_council_pages(run: CouncilRun, for_pdf: bool = True) -> None:
         run.name, folder / "results", run.ok, {n: registry.title(n) for n in run.ok}))
 
 
+def write_book_pages(runs: Sequence[CouncilRun]) -> None:
+    """Write the book's pages that come from data: glossary, assumptions, sources, the
+    councils side by side and England at a glance."""
+    pages = generated()
+    pages.mkdir(parents=True, exist_ok=True)
+    write_page(pages / "glossary.md", glossary_page())
+    write_page(pages / "assumptions.md", assumptions_page())
+    write_page(pages / "sources.md", sources_page())
+    write_page(pages / "councils.md", councils_page(runs))
+    write_page(pages / "england.md", national.england_page(national_runs(runs)))
+
+
 def write_pages(runs: Sequence[CouncilRun], jobs: int = 1, for_pdf: bool = True) -> None:
     """Write every page that comes from data; the councils' pages in ``jobs`` processes (their
-    charts drawn for the PDF too ``for_pdf``)."""
-    with contextlib.ExitStack() as stack:
-        councils: Iterator[None] = iter(())
-        if jobs > 1 and len(runs) > 1:
-            # new interpreters, not forks: a fork of a process whose chart renderer has started
-            # its threads (the vega bundle written just before) would wait on them for ever
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")))
-            councils = pool.map(functools.partial(write_council_pages, for_pdf=for_pdf), runs,
-                                chunksize=max(1, len(runs) // (8 * jobs)))
-        else:
-            for run in runs:
-                write_council_pages(run, for_pdf)
-        pages = generated()
-        pages.mkdir(parents=True, exist_ok=True)
-        write_page(pages / "glossary.md", glossary_page())
-        write_page(pages / "assumptions.md", assumptions_page())
-        write_page(pages / "sources.md", sources_page())
-        write_page(pages / "councils.md", councils_page(runs))
-        write_page(pages / "england.md", national.england_page(national_runs(runs)))
+    charts drawn for the PDF too ``for_pdf``) while this one writes the book's own."""
+    write = functools.partial(write_council_pages, for_pdf=for_pdf)
+    if jobs < 2 or len(runs) < 2:
+        for run in runs:
+            write(run)
+        write_book_pages(runs)
+        return
+    # new interpreters, not forks: a fork of a process whose chart renderer has started its
+    # threads (the vega bundle written just before) would wait on them for ever
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        councils = pool.map(write, runs, chunksize=max(1, len(runs) // (8 * jobs)))
+        write_book_pages(runs)
         list(councils)  # a council's error is raised here
 
 

@@ -259,16 +259,11 @@ class Downloads:
     """(title, file) of each table's CSV."""
 
 
-@functools.cache
-def _package() -> str:
-    return fingerprint.package_digest()
-
-
 def made_from(edition: Edition, results: Path) -> str:
     """The digest of what a council's downloads are made from: the package (its code and
     reference data), the edition (version, date built, data as at, contact) and the council's
     results files."""
-    return fingerprint.digest([_package(), json.dumps(asdict(edition)), fingerprint.contents_digest(results)])
+    return fingerprint.digest([fingerprint.process_package_digest(), json.dumps(asdict(edition)), fingerprint.contents_digest(results)])
 
 
 def kept_downloads(folder: Path, inputs: str) -> Downloads | None:

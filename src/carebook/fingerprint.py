@@ -20,6 +20,7 @@ The package, data-folder and environment parts are the same for every job of a r
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -91,6 +92,13 @@ def listing_digest(folder: Path) -> str:
 def package_digest() -> str:
     """The package's version, its source files and the reference data it reads."""
     return digest([__version__, contents_digest(PACKAGE, "*.py"), contents_digest(REFERENCE)])
+
+
+@functools.cache
+def process_package_digest() -> str:
+    """:func:`package_digest` read once per process: what a build or a kernel's extract cache
+    keys its outputs on (the package does not change under a running process)."""
+    return package_digest()
 
 
 def environment(variables: Mapping[str, str] | None = None) -> dict[str, str]:

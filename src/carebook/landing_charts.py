@@ -177,7 +177,3 @@ def write_chart(chart: Chart, folder: Path, pdf: bool = True) -> Path:
         drawn_pdf.unlink(missing_ok=True)  # a PDF of an older spec is never picked up
     kept.write_text(spec, encoding="utf-8")
     return folder / chart.name
-    drawn[0].write_text(vl_convert.vegalite_to_svg(chart.spec), encoding="utf-8")
-    drawn[1].write_bytes(vl_convert.vegalite_to_pdf(chart.spec))
-    kept.write_text(spec, encoding="utf-8")
-    return folder / chart.name

@@ -17,7 +17,6 @@ hold synthetic children only (a council's own extract is never cached).
 
 from __future__ import annotations
 
-import functools
 import os
 import pickle
 from collections import OrderedDict
@@ -25,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from carebook.council import Council
-from carebook.fingerprint import digest, listing_digest, package_digest
+from carebook.fingerprint import digest, listing_digest, process_package_digest
 from carebook.ssda903.extract import Extract
 
 ENVIRONMENT = "CAREBOOK_EXTRACT_CACHE"
@@ -36,15 +35,10 @@ KEPT_IN_MEMORY = 4
 _memory: OrderedDict[str, bytes] = OrderedDict()
 
 
-@functools.cache
-def _package() -> str:
-    return package_digest()
-
-
 def extract_key(council: Council, public_data: Path) -> str:
     """The fingerprint of the synthetic extract's inputs: the council, the package and the
     listing of the official statistics folder ``public_data``."""
-    return digest(["ssda903-synthetic", council.model_dump_json(), _package(), listing_digest(public_data)])
+    return digest(["ssda903-synthetic", council.model_dump_json(), process_package_digest(), listing_digest(public_data)])
 
 
 def cache_dir() -> Path | None:
