@@ -59,6 +59,12 @@ def renumbered(fignumbers: dict[str, dict[str, dict[str, Number]]]) -> dict[str,
     return result
 
 
+def enumerable_classes(env: Any) -> frozenset[type]:
+    """The classes of element the domains number (their ``enumerable_nodes``); the standard
+    domain also numbers a container holding a code block."""
+    return frozenset(c for domain in env.domains.values() for c in domain.enumerable_nodes)
+
+
 def figure_type(env: Any, node: nodes.Element) -> str | None:
     """The type of a numbered element (``"table"``, ``"figure"``, ...), as Sphinx decides it:
     an element of the standard domain is numbered only when it has a caption."""
@@ -71,20 +77,23 @@ def figure_type(env: Any, node: nodes.Element) -> str | None:
     return None
 
 
-def outline(env: Any, node: nodes.Element) -> Outline:
+def outline(env: Any, node: nodes.Element, enumerable: frozenset[type] | None = None) -> Outline:
     """The outline of a doctree (or of one of its elements): what Sphinx's figure numbering
-    looks at, in the order it looks."""
+    looks at, in the order it looks. Only elements of the ``enumerable`` classes
+    (:func:`enumerable_classes`) and containers are asked their figure type."""
+    enumerable = enumerable if enumerable is not None else enumerable_classes(env)
     found: Outline = []
     for child in node.children:
         if isinstance(child, nodes.section):
-            found.append(("section", "#" + child["ids"][0], outline(env, child)))
+            found.append(("section", "#" + child["ids"][0], outline(env, child, enumerable)))
         elif isinstance(child, addnodes.toctree):
             found.append(("toctree", [page for _, page in child["entries"] if not (url_re.match(page) or page == "self")]))
         elif isinstance(child, nodes.Element):
-            figtype = figure_type(env, child)
+            numbered = type(child) in enumerable or isinstance(child, nodes.container)
+            figtype = figure_type(env, child) if numbered else None
             if figtype and child["ids"]:
                 found.append(("figure", figtype, child["ids"][0]))
-            found.extend(outline(env, child))
+            found.extend(outline(env, child, enumerable))
     return found
 
 
