@@ -113,16 +113,6 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
                            for c in text})
 
 
-def as_text(book) -> None:
-    """Every cell of a workbook that openpyxl took for a formula (a text starting ``=``) kept as
-    the text it is: the workbook holds figures and words, never formulas."""
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-
-
 def results_tables(results: Path) -> dict[str, pd.DataFrame]:
     """A council's readers' tables by file name (``results/*.csv``, less the provenance and
     the suppressed-cells list), with their results' columns as written."""
@@ -182,69 +172,66 @@ class Edition:
     contact: str
 
 
-def _write_sheet(sheet, title: str, frame: pd.DataFrame) -> None:
-    """A table on a sheet: its title in A1, headings on row 3, values from row 4 (numbers as
-    numbers, money and shares with Excel number formats)."""
-    from openpyxl.styles import Font
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+"""Text is written as text: a council's name or label starting ``=`` never becomes a formula,
+a web address stays a plain cell, ``"007"`` keeps its zeros."""
 
-    sheet["A1"] = title
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([])
-    sheet.append(list(frame.columns))
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    for row in frame.astype(object).where(frame.notna(), None).itertuples(index=False):
-        sheet.append(list(row))
-    for index, column in enumerate(frame.columns, start=1):  # a handful of columns
-        number_format = MONEY_FORMAT if "(£" in column else SHARE_FORMAT if "share" in column.lower() else None
-        letter = sheet.cell(row=3, column=index).column_letter
-        if number_format and pd.api.types.is_numeric_dtype(frame[column]):
-            for (cell,) in sheet.iter_rows(min_row=4, min_col=index, max_col=index):
-                cell.number_format = number_format
-        sheet.column_dimensions[letter].width = min(60, max(12, len(str(column)) + 2))
-    sheet.freeze_panes = "A4"
+
+def number_format(column: str, values: pd.Series) -> str | None:
+    """The Excel number format of a readers' column of numbers: money (a heading with ``(£``)
+    with thousands separators and losses in brackets, shares as percentages."""
+    if not pd.api.types.is_numeric_dtype(values):
+        return None
+    return MONEY_FORMAT if "(£" in column else SHARE_FORMAT if "share" in column.lower() else None
+
+
+def _write_sheet(book, sheet, title: str, frame: pd.DataFrame) -> None:
+    """A table on a sheet: its title in A1, headings on row 3, values from row 4 (numbers as
+    numbers, money and shares with Excel number formats, a missing value a blank cell)."""
+    bold = book.add_format({"bold": True})
+    sheet.write_string(0, 0, title, book.add_format({"bold": True, "size": 13}))
+    sheet.write_row(2, 0, [str(c) for c in frame.columns], bold)
+    for index, column in enumerate(frame.columns):  # a handful of columns
+        values = frame[column].astype(object).where(frame[column].notna(), None).tolist()
+        chosen = number_format(str(column), frame[column])
+        sheet.write_column(3, index, values, book.add_format({"num_format": chosen}) if chosen else None)
+        sheet.set_column(index, index, min(60, max(12, len(str(column)) + 2)))
+    sheet.freeze_panes(3, 0)
 
 
 def write_workbook(path: Path, edition: Edition, tables: dict[str, pd.DataFrame], key: pd.DataFrame,
                    sources: pd.DataFrame) -> Path:
     """The council's tables as one workbook: a front sheet (the edition, the sources and the
     contents), the key figures, then one sheet per table with readers' headings."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    import xlsxwriter
 
     titles = ["Key figures", *(table_title(stem) for stem in tables)]
     names = sheet_names(["About", *titles])[1:]
-    book = Workbook()
-    front = book.active
-    front.title = "About"
-    front.append([f"{edition.council}: commissioning children's placements, tables"])
-    front["A1"].font = Font(bold=True, size=14)
-    for label, value in [("Council", edition.council), ("Version of the book", edition.version),
-                         ("Date built", edition.built), ("Data as at", edition.data_as_at), ("Contact", edition.contact)]:
-        front.append([label, value])
-    front.append([])
-    front.append(["Official statistics used"])
-    front.cell(row=front.max_row, column=1).font = Font(bold=True)
-    front.append(list(sources.columns))
-    for row in sources.itertuples(index=False):
-        front.append(list(row))
-    front.append([])
-    front.append(["The council's own published figures are cited beside each figure on the council's "
-                  "\"Figures and their sources\" page of the book."])
-    front.append([])
-    front.append(["Sheets"])
-    front.cell(row=front.max_row, column=1).font = Font(bold=True)
-    for name, title in zip(names, titles):
-        front.append([name, title])
-    front.column_dimensions["A"].width = 34
-    front.column_dimensions["B"].width = 70
-    _write_sheet(book.create_sheet(names[0]), titles[0], key)
-    for name, title, frame in zip(names[1:], titles[1:], tables.values()):
-        _write_sheet(book.create_sheet(name), title, reader_table(frame))
-    as_text(book)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
-    book.save(partial)
+    book = xlsxwriter.Workbook(str(partial), WORKBOOK_OPTIONS)
+    bold = book.add_format({"bold": True})
+    front = book.add_worksheet("About")
+    rows: list[tuple[list, object]] = [
+        ([f"{edition.council}: commissioning children's placements, tables"], book.add_format({"bold": True, "size": 14})),
+        *(([label, value], None) for label, value in [
+            ("Council", edition.council), ("Version of the book", edition.version), ("Date built", edition.built),
+            ("Data as at", edition.data_as_at), ("Contact", edition.contact)]),
+        ([], None), (["Official statistics used"], bold), (list(sources.columns), None),
+        *((list(row), None) for row in sources.astype(object).where(sources.notna(), None).itertuples(index=False)),
+        ([], None),
+        (["The council's own published figures are cited beside each figure on the council's "
+          "\"Figures and their sources\" page of the book."], None),
+        ([], None), (["Sheets"], bold), *(([name, title], None) for name, title in zip(names, titles)),
+    ]
+    for number, (row, style) in enumerate(rows):
+        front.write_row(number, 0, row, style)
+    front.set_column(0, 0, 34)
+    front.set_column(1, 1, 70)
+    _write_sheet(book, book.add_worksheet(names[0]), titles[0], key)
+    for name, title, frame in zip(names[1:], titles[1:], tables.values()):
+        _write_sheet(book, book.add_worksheet(name), title, reader_table(frame))
+    book.close()
     partial.replace(path)
     return path
 
