@@ -31,7 +31,8 @@ def _checked_counts(counts: pd.DataFrame, threshold: int) -> pd.DataFrame:
     if threshold < 1:
         raise InputError(f"expected a suppression threshold of 1 or more, got {threshold}",
                          where="disclosure.threshold")
-    values = counts.apply(pd.to_numeric, errors="coerce").astype("float64")
+    numeric = all(pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype) for dtype in counts.dtypes)
+    values = (counts if numeric else counts.apply(pd.to_numeric, errors="coerce")).astype("float64")
     bad = values.isna() | (values < 0) | (values % 1 != 0)
     if bad.to_numpy().any():
         raise InputError("expected whole non-negative counts of children in every cell of the table",
@@ -73,6 +74,11 @@ def suppression_mask(
     non-zero inner count, then zeros, then totals.
     """
     grid = with_totals(_checked_counts(counts, threshold), total_row=total_row, total_column=total_column)
+    return _mask_of(grid, threshold, total_row, total_column)
+
+
+def _mask_of(grid: pd.DataFrame, threshold: int, total_row: bool, total_column: bool) -> pd.DataFrame:
+    """:func:`suppression_mask` of a table of checked counts with its totals."""
     values = grid.to_numpy().ravel()
     is_total = np.zeros(grid.shape, dtype=bool)
     if total_column:
@@ -110,8 +116,8 @@ def suppress_table(
     table as text with thousands separators. ``attrs`` says how many cells were
     hidden by each rule (see :func:`suppression_note`).
     """
-    mask = suppression_mask(counts, threshold, total_row=total_row, total_column=total_column)
     grid = with_totals(_checked_counts(counts, threshold), total_row=total_row, total_column=total_column)
+    mask = _mask_of(grid, threshold, total_row, total_column)
     shown = grid.map("{:,}".format).astype("string").mask(mask, SUPPRESSED)
     shown.attrs = dict(mask.attrs)
     return shown

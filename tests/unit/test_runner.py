@@ -84,3 +84,32 @@ def test_parameters_are_checked_before_running(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "NOTEBOOKS", tmp_path)
     with pytest.raises(InputError, match="notebooks/thin.ipynb: the parameters cell must assign council, results_dir; missing results_dir"):
         runner.run([load_council("nottingham")], ["thin"], root=tmp_path / "out")
+
+
+def test_one_kernel_runs_notebooks_in_a_clean_namespace_and_still_collects_their_garbage(tmp_path):
+    """Two notebooks in one kernel: the second sees none of the first's names, runs in its own
+    council's folder, and the first's garbage (a cycle, reachable only from its namespace) has
+    been collected although what outlived the reset was set aside from the collector."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    parameters = code('council = "nottingham"\nresults_dir = "results"', "parameters")
+    notebook([parameters, code(
+        "import builtins, os, weakref\n"
+        "class Node: pass\n"
+        "leaked = Node(); leaked.itself = leaked\n"
+        "builtins._carebook_probe = (weakref.ref(leaked), os.getpid())")], folder / "first.ipynb")
+    notebook([parameters, code(
+        "import builtins, os, pathlib\n"
+        "probe, pid = builtins._carebook_probe\n"
+        "pathlib.Path(results_dir, 'seen.txt').write_text(\n"
+        "    f\"{'leaked' in globals()} {probe() is None} {pid == os.getpid()} {pathlib.Path.cwd().name}\")")],
+        folder / "second.ipynb")
+    root = tmp_path / "councils"
+    kernel = runner.Kernel()
+    try:
+        outcomes = [runner.execute(runner.Job(slug, slug, slug.title(), name), root, folder, kernel)
+                    for slug, name in (("rotherham", "first"), ("nottingham", "second"))]
+    finally:
+        kernel.stop()
+    assert [o.status for o in outcomes] == ["ok", "ok"], [o.error for o in outcomes]
+    assert (root / "nottingham" / "results" / "seen.txt").read_text() == "False True True nottingham"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from carebook.catalogue import load_sources
+from carebook import provenance
 from carebook.council import Council
 from carebook.formats import parameters_table
 from carebook.sufficiency.areas import AREA_ORDER, Areas, build_areas, relevant_rows
@@ -256,7 +256,7 @@ def target_sentence(targets: pd.DataFrame) -> str:
 def suppressed_summary(suppressed: pd.DataFrame, year: str) -> pd.DataFrame:
     """The suppressed cells of one year, one row per table (named by its title and publisher),
     authority and code, with the items withheld. Columns: ``Table, Authority, Code, Cells, Items``."""
-    titles = {source.path: f"{source.title} ({source.publisher})" for source in load_sources()}
+    titles = provenance.catalogue()
     rows = suppressed[suppressed["time_period"].astype(str).str.startswith(year[:4])]
     grouped = rows.groupby(["table", "la_name", "code", "meaning"], sort=True)
     summary = grouped["item"].agg(lambda items: "; ".join(dict.fromkeys(items)))
