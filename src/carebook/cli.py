@@ -8,9 +8,11 @@ by Ctrl-C or SIGTERM exits 130.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -145,11 +147,24 @@ def plan_line(to_run: int, skipped: int) -> str:
     return f"{skipped} unchanged, skipped; {to_run} run"
 
 
+@contextmanager
+def writing_book() -> Iterator[None]:
+    """A folder of the book that cannot be written (not writable, under a file, a full disk)
+    is one line of bad input naming the file, not a traceback."""
+    try:
+        yield
+    except OSError as failure:
+        reason = (failure.strerror or str(failure)).lower()
+        raise InputError(f"cannot write the book here: {reason}",
+                         file=str(failure.filename) if failure.filename else None) from None
+
+
 def _build(args: argparse.Namespace) -> int:
     from carebook import book
 
     try:
-        index = book.build_html(jobs=args.jobs)
+        with writing_book():
+            index = book.build_html(jobs=args.jobs)
     except book.BuildError as error:
         print(f"carebook: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -172,8 +187,10 @@ def _pdf(args: argparse.Namespace) -> int:
 
     runs = book.current_runs()
     slugs = [book.council_run(load_council(ref).slug, runs).slug for ref in args.councils] or [r.slug for r in runs]
-    book.prepare(runs, max(1, args.jobs))
-    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+    with writing_book():
+        book.prepare(runs, max(1, args.jobs))
+    # new interpreters, not forks, as for the pages: preparing them started the chart renderer's threads
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
         results = list(pool.map(_pdf_one, slugs))
     for slug, message, ok in results:
         print(f"PDF {slug}: {message}" if ok else f"FAILED PDF {slug}: {message}")

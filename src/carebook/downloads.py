@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -185,16 +186,14 @@ def number_format(column: str, values: pd.Series) -> str | None:
     return MONEY_FORMAT if "(£" in column else SHARE_FORMAT if "share" in column.lower() else None
 
 
-def _write_sheet(book, sheet, title: str, frame: pd.DataFrame) -> None:
+def _write_sheet(sheet, styles: dict[str, Any], title: str, frame: pd.DataFrame) -> None:
     """A table on a sheet: its title in A1, headings on row 3, values from row 4 (numbers as
     numbers, money and shares with Excel number formats, a missing value a blank cell)."""
-    bold = book.add_format({"bold": True})
-    sheet.write_string(0, 0, title, book.add_format({"bold": True, "size": 13}))
-    sheet.write_row(2, 0, [str(c) for c in frame.columns], bold)
+    sheet.write_string(0, 0, title, styles["title"])
+    sheet.write_row(2, 0, [str(c) for c in frame.columns], styles["heading"])
     for index, column in enumerate(frame.columns):  # a handful of columns
         values = frame[column].astype(object).where(frame[column].notna(), None).tolist()
-        chosen = number_format(str(column), frame[column])
-        sheet.write_column(3, index, values, book.add_format({"num_format": chosen}) if chosen else None)
+        sheet.write_column(3, index, values, styles.get(number_format(str(column), frame[column])))
         sheet.set_column(index, index, min(60, max(12, len(str(column)) + 2)))
     sheet.freeze_panes(3, 0)
 
@@ -202,36 +201,43 @@ def _write_sheet(book, sheet, title: str, frame: pd.DataFrame) -> None:
 def write_workbook(path: Path, edition: Edition, tables: dict[str, pd.DataFrame], key: pd.DataFrame,
                    sources: pd.DataFrame) -> Path:
     """The council's tables as one workbook: a front sheet (the edition, the sources and the
-    contents), the key figures, then one sheet per table with readers' headings."""
+    contents), the key figures, then one sheet per table with readers' headings. A file that
+    cannot be written raises the :class:`OSError` it was."""
     import xlsxwriter
+    from xlsxwriter.exceptions import FileCreateError
 
     titles = ["Key figures", *(table_title(stem) for stem in tables)]
     names = sheet_names(["About", *titles])[1:]
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
     book = xlsxwriter.Workbook(str(partial), WORKBOOK_OPTIONS)
-    bold = book.add_format({"bold": True})
+    styles = {"book title": book.add_format({"bold": True, "size": 14}), "title": book.add_format({"bold": True, "size": 13}),
+              "heading": book.add_format({"bold": True}),
+              **{fmt: book.add_format({"num_format": fmt}) for fmt in (MONEY_FORMAT, SHARE_FORMAT)}}
     front = book.add_worksheet("About")
-    rows: list[tuple[list, object]] = [
-        ([f"{edition.council}: commissioning children's placements, tables"], book.add_format({"bold": True, "size": 14})),
+    rows: list[tuple[list, str | None]] = [
+        ([f"{edition.council}: commissioning children's placements, tables"], "book title"),
         *(([label, value], None) for label, value in [
             ("Council", edition.council), ("Version of the book", edition.version), ("Date built", edition.built),
             ("Data as at", edition.data_as_at), ("Contact", edition.contact)]),
-        ([], None), (["Official statistics used"], bold), (list(sources.columns), None),
+        ([], None), (["Official statistics used"], "heading"), (list(sources.columns), None),
         *((list(row), None) for row in sources.astype(object).where(sources.notna(), None).itertuples(index=False)),
         ([], None),
         (["The council's own published figures are cited beside each figure on the council's "
           "\"Figures and their sources\" page of the book."], None),
-        ([], None), (["Sheets"], bold), *(([name, title], None) for name, title in zip(names, titles)),
+        ([], None), (["Sheets"], "heading"), *(([name, title], None) for name, title in zip(names, titles)),
     ]
     for number, (row, style) in enumerate(rows):
-        front.write_row(number, 0, row, style)
+        front.write_row(number, 0, row, styles.get(style))
     front.set_column(0, 0, 34)
     front.set_column(1, 1, 70)
-    _write_sheet(book, book.add_worksheet(names[0]), titles[0], key)
+    _write_sheet(book.add_worksheet(names[0]), styles, titles[0], key)
     for name, title, frame in zip(names[1:], titles[1:], tables.values()):
-        _write_sheet(book, book.add_worksheet(name), title, reader_table(frame))
-    book.close()
+        _write_sheet(book.add_worksheet(name), styles, title, reader_table(frame))
+    try:
+        book.close()
+    except FileCreateError as error:  # xlsxwriter wraps the OSError of a file it cannot write
+        raise error.args[0] from None
     partial.replace(path)
     return path
 

@@ -240,3 +240,11 @@ def test_manifest_is_written_through_a_temporary_file(tmp_path, monkeypatch):
     assert (root / "manifest.csv").read_text().splitlines() == [
         HEADER, "leeds,Leeds,alpha,ok,2.0,,", "york,York,alpha,failed,1.0,ValueError: x,"]
     assert sorted(p.name for p in root.iterdir()) == ["manifest.csv"]
+
+
+def test_a_book_folder_that_cannot_be_written_is_one_line(stub_site, capsys):
+    """A file where a council's downloads folder should be: the build says which, in one line."""
+    (stub_site / "nottingham" / "downloads").write_text("not a folder")
+    assert cli.main(["build", "--jobs", "1"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [f"carebook: error: {stub_site / 'nottingham' / 'downloads'}: cannot write the book here: not a directory"]

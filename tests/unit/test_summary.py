@@ -327,3 +327,17 @@ def test_text_from_a_council_file_never_becomes_a_spreadsheet_formula(site):
     assert (council.value, council.data_type) == (name, "s")
     csv = pd.read_csv(site.parent / downloads.FOLDER / "csv" / "sufficiency_hostile.csv")
     assert list(csv.iloc[:, 0]) == [f"'{name}", "-5", "Nottingham"] and list(csv.iloc[:, 1]) == [-1.5, 2.0, 3.0]
+
+
+def test_a_workbook_that_cannot_be_written_raises_the_os_error_and_keeps_the_last_one(site):
+    """The workbook is written beside its final name, then moved: a file that cannot be
+    written is the OSError it was (for the command line's one line) and the last workbook stays."""
+    edition_of = downloads.Edition("Nottingham", "1", "1 May 2026", "now", "team")
+    found = downloads.write_downloads("nottingham", edition_of, site.parent)
+    workbook = site.parent / found.workbook
+    before = workbook.read_bytes()
+    workbook.with_suffix(".partial").mkdir()
+    with pytest.raises(IsADirectoryError):
+        downloads.write_workbook(workbook, edition_of, downloads.results_tables(site),
+                                 downloads.key_figures(site), downloads.sources_used(site))
+    assert workbook.read_bytes() == before
