@@ -289,6 +289,12 @@ _DIRECTORY_RECODES = {"E08000016": "E08000038", "E08000019": "E08000039"}  # Bar
 _DISTRICT_LOOKUP = "dfe/LTLA-UTLA_Apr23_Lookup_England-Wales.csv"
 
 
+@lru_cache(maxsize=1)
+def _directory_authorities() -> frozenset[str]:
+    """The local authority codes the postcode directory files sectors under."""
+    return frozenset(sector_centroids()["la_code"].dropna().unique())
+
+
 def directory_codes(la_codes: Sequence[str]) -> list[str]:
     """The postcode directory's local authority codes covering councils given by ONS code.
 
@@ -298,7 +304,7 @@ def directory_codes(la_codes: Sequence[str]) -> list[str]:
     (``dfe/LTLA-UTLA_Apr23_Lookup_England-Wales.csv``); unitary, metropolitan and
     London councils are their own codes.
     """
-    known = set(sector_centroids()["la_code"].dropna())
+    known = _directory_authorities()
     codes = [_DIRECTORY_RECODES.get(code, code) for code in la_codes]
     counties = [code for code in codes if code not in known]
     if not counties:

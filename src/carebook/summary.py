@@ -26,7 +26,7 @@ from carebook.downloads import Downloads, pdf_paragraph
 from carebook.landing_charts import Chart
 from carebook.notebook import BASES, SUMMARY, formatted
 from carebook.tables import markdown_table
-from carebook.text import markdown_literal
+from carebook.text import markdown_literal, option_value
 
 BADGES: dict[str, tuple[str, str]] = {
     "synthetic": ("warning", "Synthetic data"),
@@ -162,7 +162,7 @@ def charts_markdown(charts: Sequence[Chart], label: str, bases: dict[str, tuple[
         found = tuple(b for b in bases.get(chart.notebook, ()) if b != "synthetic" or chart.from_extract)
         rests = badges(found).replace("**", "")
         lines += ["::::{grid-item}", f"```{{figure}} charts/{chart.name}.*", f":name: {label}-chart-{chart.name}",
-                  f":alt: {markdown_literal(chart.alt)}", f":width: {CHART_WIDTH}", "",
+                  f":alt: {option_value(chart.alt)}", f":width: {CHART_WIDTH}", "",
                   f"{markdown_literal(chart.caption)}{f'. {rests}' if rests else ''}", "```", "",
                   *html_only(collapsed("The chart's figures", [markdown_table(formatted(chart.data), right=numeric_columns(chart.data))])), "::::", ""]
     return lines + [":::::", ""]

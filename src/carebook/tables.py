@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from carebook.text import markdown_literal, one_line
@@ -40,18 +41,31 @@ class Layout:
     columns: str
 
 
-def _lengths(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+def _cells(frame: pd.DataFrame) -> pd.Series:
+    """Every cell of ``frame`` as text in one Series, column after column (the cell in row ``i``
+    of column ``j`` is at position ``j * len(frame) + i``): a table's cells are measured in one
+    pass, not one pass a column."""
+    return pd.Series(frame.astype(str).to_numpy(dtype=object).ravel(order="F"), dtype=object)
+
+
+def _by_column(values: pd.Series, frame: pd.DataFrame) -> np.ndarray:
+    """Per-cell ``values`` (in :func:`_cells`' order) as a columns x rows array."""
+    return values.to_numpy().reshape(len(frame.columns), len(frame))
+
+
+def _lengths(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Each column's natural width (its longest cell or heading, capped at :data:`WIDEST`) and
     least width (its longest word, or its longest cell for a column that must not wrap), in
     characters."""
-    text = frame.astype(str).rename(columns=str)
-    headings = pd.Series([str(c) for c in frame.columns], index=text.columns)
-    longest_cell = text.apply(lambda column: column.str.len().max()).fillna(0)
-    natural = pd.concat([longest_cell, headings.str.len()], axis=1).max(axis=1).clip(upper=WIDEST)
-    words = text.apply(lambda column: column.str.split(BREAKS).explode().str.len().max()).fillna(0)
-    heading_words = headings.str.split(BREAKS).explode().str.len().groupby(level=0).max().reindex(text.columns).fillna(0)
-    least = pd.concat([words, heading_words], axis=1).max(axis=1)
-    return natural.astype(float), least.clip(upper=natural.clip(lower=1)).astype(float)
+    count = len(frame.columns)
+    text = pd.concat([pd.Series([str(c) for c in frame.columns], dtype=object), _cells(frame)], ignore_index=True)
+    column = np.concatenate([np.arange(count), np.repeat(np.arange(count), len(frame))])  # headings, then cells
+    natural, least = np.zeros(count), np.zeros(count)
+    np.maximum.at(natural, column, text.str.len().to_numpy(dtype=float))
+    words = text.str.split(BREAKS).explode()
+    np.maximum.at(least, column[words.index.to_numpy()], words.str.len().to_numpy(dtype=float))
+    natural = np.minimum(natural, WIDEST)
+    return natural, np.minimum(least, np.maximum(natural, 1))
 
 
 def layout(frame: pd.DataFrame, right: frozenset[str] = frozenset()) -> Layout:
@@ -76,7 +90,7 @@ def layout(frame: pd.DataFrame, right: frozenset[str] = frozenset()) -> Layout:
         extra = natural - least
         spare = room - least.sum()
         widths = least + (extra / extra.sum() * spare if extra.sum() > 0 else 0) + PAD
-    shares = (widths / capacity * 1000).round().astype(int).clip(lower=1)
+    shares = np.maximum(np.round(widths / capacity * 1000).astype(int), 1)
     align = [r"\raggedleft" if c in right else r"\raggedright" for c in frame.columns]
     columns = "".join(f">{{{a}\\arraybackslash}}\\X{{{w}}}{{1000}}" for a, w in zip(align, shares))
     return Layout(size=size, landscape=landscape, columns=columns)
@@ -89,11 +103,11 @@ NUMBER = r"^[-−]?£?\(?[-−]?£?[\d,.]+[%kmbn]*\)?$"
 def numeric_columns(frame: pd.DataFrame) -> frozenset[str]:
     """The columns every cell of which is a formatted number (:data:`NUMBER`), or a dash or
     "not published" where a figure is missing: they are right-aligned."""
-    text = frame.astype(str).apply(lambda column: column.str.strip())
-    missing = text.isin(["", "-", "–", "—", "not published", "not applicable", "nan"])
-    number = text.apply(lambda column: column.str.match(NUMBER))
-    numeric = (number | missing).all() & number.any()
-    return frozenset(numeric[numeric].index)
+    text = _cells(frame).str.strip()
+    missing = _by_column(text.isin(["", "-", "–", "—", "not published", "not applicable", "nan"]), frame)
+    number = _by_column(text.str.match(NUMBER).astype(bool), frame)
+    numeric = (number | missing).all(axis=1) & number.any(axis=1)
+    return frozenset(column for column, is_numeric in zip(frame.columns, numeric) if is_numeric)
 
 
 def _latex(text: str) -> str:

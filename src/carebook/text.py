@@ -43,6 +43,14 @@ def markdown_literal(text: Any) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text))
 
 
+def option_value(text: Any) -> str:
+    """``text`` as the value of a MyST directive option (``:alt:``, say), which is not
+    Markdown: a quoted string on one line (JSON's quoting, which the options' YAML reads back
+    to exactly ``text``), so a backslash shows as itself and nothing is escaped that the reader
+    would see. ``'67. "A"'`` -> ``'"67. \\"A\\""'``."""
+    return json.dumps(one_line(text), ensure_ascii=False)
+
+
 def latex_escape(text: Any) -> str:
     """``text`` for a LaTeX document (the PDF's title page): ``& % $ # _ { } ~ ^ \\``
     become their LaTeX commands; newlines become spaces. ``"A & B_1"`` -> ``"A \\& B\\_1"``."""

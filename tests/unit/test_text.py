@@ -102,3 +102,16 @@ def test_personal_values_in_an_error_message_are_withheld():
     message = "KeyError: '1007913' born 27/03/2008 (2008-03-27) at S60 1AA; see 2025/episodes.csv row 12"
     assert redact_personal(message) == ("KeyError: '[withheld]' born [withheld] ([withheld]) at [withheld]; "
                                         "see 2025/episodes.csv row 12")
+
+
+def test_a_directive_option_reads_back_as_exactly_the_text():
+    from docutils.parsers.rst.directives.images import Figure
+    from myst_parser.parsers.directives import parse_directive_text
+
+    from carebook.text import option_value
+
+    for alt in ["Line chart; in 2028/29: Derby 88 and England 67.", '"Quoted" <b> & \\ back', "- [x] {y} #z: 1",
+                "two\nlines"]:
+        parsed = parse_directive_text(Figure, "charts/rate.*", f":alt: {option_value(alt)}\n:width: 340px\n\nCaption")
+        assert not parsed.warnings
+        assert parsed.options["alt"] == " ".join(alt.split())  # no backslash the reader would see

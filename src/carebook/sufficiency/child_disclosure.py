@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import pandas as pd
 
@@ -29,13 +30,20 @@ def distance_counts(result: ChildLevelSufficiency) -> pd.DataFrame:
     return table.set_index(table["placement_group"].astype("string"))[["within_20_miles", "over_20_miles", "unknown"]]
 
 
+_RECORDED: WeakKeyDictionary[Disclosure, ChildLevelSufficiency] = WeakKeyDictionary()
+"""The result whose hidden cells each page's disclosure control holds (recorded once)."""
+
+
 def disclosure_of(result: ChildLevelSufficiency, disclosure: Disclosure | None = None) -> Disclosure:
     """The page's disclosure control with the section's hidden cells recorded: provision
     ``("provision", group, in_house|external|Total)`` and distance ``("distance", group|Total, column)``.
-    Every other table, sentence, chart and results file of the section asks it."""
+    Every other table, sentence, chart and results file of the section asks it; the cells of
+    one result are worked out once for a page's disclosure control, however often it asks."""
     disclosure = disclosure or Disclosure(result.threshold)
-    disclosure.table(provision_counts(result), "provision")
-    disclosure.table(distance_counts(result), "distance")
+    if _RECORDED.get(disclosure) is not result:
+        disclosure.table(provision_counts(result), "provision")
+        disclosure.table(distance_counts(result), "distance")
+        _RECORDED[disclosure] = result
     return disclosure
 
 
