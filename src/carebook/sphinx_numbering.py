@@ -16,12 +16,18 @@ numbered tables and figures, in order) and numbers from the outlines instead
 (:func:`assign_figure_numbers`, in place of Sphinx's method): the same numbers, without
 loading a doctree. The pages it asks Sphinx to write again are those whose numbers changed
 (:func:`updated_pages`), so a build with nothing changed writes nothing.
+
+A numbered reference (``{numref}``) to a table or figure is resolved from the outlines too.
+Sphinx loads the whole page of the target again for each one, only to learn the target's type
+and id (:func:`from_outlines`): the volume sizing pages' four references to their own figures
+were 612 page loads of the national build, in the process every page waits on.
 """
 
 from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from types import SimpleNamespace
 from typing import Any
 
 from docutils import nodes
@@ -180,6 +186,66 @@ def updated_pages(collector: TocTreeCollector, app: Any, env: Any) -> list[str]:
     return sections + assign_figure_numbers(collector, env)
 
 
+STAND_INS = {"figure": nodes.figure, "table": nodes.table}
+"""The element a numbered table or figure of an outline stands for."""
+
+
+class _OutlineTargets:
+    """The targets of a page for a numbered reference: its numbered tables and figures as
+    stand-ins made from its outline (their type and id); anything else from the page itself."""
+
+    def __init__(self, env: Any, docname: str) -> None:
+        self.env, self.docname = env, docname
+
+    def get(self, labelid: str, default: Any = None) -> Any:
+        figtype = _figures(outlines(self.env).get(self.docname, [])).get(labelid)
+        if figtype in STAND_INS:
+            return STAND_INS[figtype](ids=[labelid])
+        return self.env.get_doctree(self.docname).ids.get(labelid, default)
+
+
+def _figures(items: Outline) -> dict[str, str]:
+    """The numbered tables and figures of an outline: id -> figure type."""
+    found: dict[str, str] = {}
+    for item in items:
+        if item[0] == "section":
+            found.update(_figures(item[2]))
+        elif item[0] == "figure":
+            found[item[2]] = item[1]
+    return found
+
+
+class _PagesFromOutlines:
+    """The environment as :func:`from_outlines` shows it to Sphinx: a page's doctree is the
+    targets of its outline (:class:`_OutlineTargets`)."""
+
+    def __init__(self, env: Any) -> None:
+        self._env = env
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._env, name)
+
+    def get_doctree(self, docname: str) -> Any:
+        return SimpleNamespace(ids=_OutlineTargets(self._env, docname))
+
+
+def from_outlines(resolve: Any) -> Any:
+    """The standard domain's ``_resolve_numref_xref``, finding a numbered table or figure in
+    its page's outline instead of loading the page."""
+    @functools.wraps(resolve)
+    def resolve_numref(domain: Any, env: Any, *args: Any) -> Any:
+        return resolve(domain, _PagesFromOutlines(env), *args)
+
+    return resolve_numref
+
+
+def resolve_from_outlines(app: Any) -> None:
+    """At ``builder-inited``: numbered references find their tables and figures in the
+    outlines (:func:`from_outlines`)."""
+    domain = app.env.domains["std"]
+    domain._resolve_numref_xref = from_outlines(type(domain)._resolve_numref_xref).__get__(domain)
+
+
 def take_over_numbering(app: Any) -> None:
     """At ``builder-inited``: the toctree collector's ``env-get-updated`` listener (whichever
     class Jupyter Book installed) calls :func:`updated_pages` instead."""
@@ -193,6 +259,7 @@ def take_over_numbering(app: Any) -> None:
 def setup(app: Any) -> dict[str, Any]:
     """Keep each page's outline, and number sections and figures through :func:`updated_pages`."""
     app.connect("builder-inited", take_over_numbering)
+    app.connect("builder-inited", resolve_from_outlines)
     app.connect("doctree-read", keep_outline)
     app.connect("env-purge-doc", forget_outline)
     app.connect("env-merge-info", merge_outlines)

@@ -170,3 +170,13 @@ def test_no_child_identifier_reaches_a_page_or_the_pdf(site):
         page_words = set(WORD.findall(pages))
         assert not births & page_words, sorted(births & page_words)[:5]
         assert not postcodes & postcodes_shown, sorted(postcodes & postcodes_shown)[:5]
+
+
+def test_a_numbered_reference_names_its_figure_by_the_figures_own_number(site):
+    page = (site["html"] / "book" / "councils" / "nottingham" / "volume_sizing.html").read_text(encoding="utf-8")
+    references = re.findall(r'<a class="reference internal" href="#(nottingham-fig-vs-[\w-]+)">'
+                            r'<span class="std std-numref">Fig\. ([\d.]+)</span></a>', page)
+    assert len(references) == 4
+    for anchor, number in references:
+        figure = re.search(rf'<figure [^>]*id="{anchor}">[\s\S]*?<span class="caption-number">Fig\. ([\d.]+) </span>', page)
+        assert figure and figure.group(1) == number, anchor
