@@ -43,9 +43,9 @@ class Layout:
 
 def _cells(frame: pd.DataFrame) -> pd.Series:
     """Every cell of ``frame`` as text in one Series, column after column (the cell in row ``i``
-    of column ``j`` is at position ``j * len(frame) + i``): a table's cells are measured in one
-    pass, not one pass a column."""
-    return pd.Series(frame.astype(str).to_numpy(dtype=object).ravel(order="F"), dtype=object)
+    of column ``j`` is at position ``j * len(frame) + i``), a missing cell missing still: a
+    table's cells are measured in one pass, not one pass a column."""
+    return pd.Series(frame.astype(str).to_numpy(dtype=object).ravel(order="F"), dtype="str")
 
 
 def _by_column(values: pd.Series, frame: pd.DataFrame) -> np.ndarray:
@@ -58,12 +58,12 @@ def _lengths(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     least width (its longest word, or its longest cell for a column that must not wrap), in
     characters."""
     count = len(frame.columns)
-    text = pd.concat([pd.Series([str(c) for c in frame.columns], dtype=object), _cells(frame)], ignore_index=True)
+    text = pd.concat([pd.Series([str(c) for c in frame.columns], dtype="str"), _cells(frame)], ignore_index=True)
     column = np.concatenate([np.arange(count), np.repeat(np.arange(count), len(frame))])  # headings, then cells
     natural, least = np.zeros(count), np.zeros(count)
-    np.maximum.at(natural, column, text.str.len().to_numpy(dtype=float))
+    np.maximum.at(natural, column, text.str.len().fillna(0).to_numpy(dtype=float))  # a missing cell is no width
     words = text.str.split(BREAKS).explode()
-    np.maximum.at(least, column[words.index.to_numpy()], words.str.len().to_numpy(dtype=float))
+    np.maximum.at(least, column[words.index.to_numpy()], words.str.len().fillna(0).to_numpy(dtype=float))
     natural = np.minimum(natural, WIDEST)
     return natural, np.minimum(least, np.maximum(natural, 1))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 
+import numpy as np
 import pandas as pd
 
 from carebook import edition
@@ -90,3 +91,10 @@ def test_title_page_names_the_council_and_the_edition():
     assert r"{\LARGE Kingston \& Sutton\par}" in page
     assert "Version & 6711a58\\\\" in page and "Built on & 1 December 2026\\\\" in page
     assert "Data as at & 31 March 2025\\\\" in page
+
+
+def test_a_missing_cell_takes_no_width():
+    with_missing = pd.DataFrame({"Area": ["Nottingham", None, np.nan], "Children": pd.array(["1,234", pd.NA, "5"], dtype="string")})
+    with_blanks = pd.DataFrame({"Area": ["Nottingham", "", ""], "Children": ["1,234", "", "5"]})
+    assert layout(with_missing) == layout(with_blanks)
+    assert "nan" not in layout(with_missing).columns and layout(pd.DataFrame({"Area": [None, None]})).size == "normalsize"
