@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -217,6 +218,7 @@ def postcode_index() -> dict[str, np.ndarray]:
                    read)
 
 
+@lru_cache(maxsize=1)
 def _indexed_centroids() -> pd.DataFrame:
     return sector_centroids().set_index("sector")
 
@@ -330,14 +332,47 @@ def in_council(values: pd.Series | Sequence[str | None], la_codes: Sequence[str]
     return inside.mask(authority.isna())
 
 
-def sectors_in(la_codes: Sequence[str]) -> pd.DataFrame:
-    """The sectors (rows of :func:`sector_centroids`) whose main authority is in the councils ``la_codes``."""
-    table = sector_centroids()
-    found = table[table["la_code"].isin(directory_codes(la_codes))].reset_index(drop=True)
-    if found.empty:
+class _Sectors(NamedTuple):
+    """The sector table as arrays, linked to the postcode index (built once per process)."""
+
+    sector: np.ndarray
+    """Each sector of :func:`sector_centroids` ("S60 1"), in its rows' order."""
+    xy: np.ndarray
+    """Centroid of each sector (n x 2, metres)."""
+    la_code: np.ndarray
+    """Main authority of each sector."""
+    postcodes: np.ndarray
+    """Postcodes in each sector (float, a weight)."""
+    england_wales: np.ndarray
+    """True for sectors whose main authority is English or Welsh."""
+    key: np.ndarray
+    """Row of each sector in the index's ``sector_keys``."""
+    of_postcode: np.ndarray
+    """Sector (row of this table) of each row of :func:`postcode_index`."""
+
+
+@lru_cache(maxsize=1)
+def _sectors() -> _Sectors:
+    table, index = sector_centroids(), postcode_index()
+    key = np.searchsorted(index["sector_keys"], table["sector"].str.replace(" ", "", regex=False).to_numpy(dtype="S6"))
+    of_key = np.empty(len(index["sector_keys"]), dtype="int32")
+    of_key[key] = np.arange(len(table))
+    of_postcode = np.empty(len(index["pcd"]), dtype="int32")
+    of_postcode[index["by_sector"]] = np.repeat(of_key, np.diff(index["sector_start"]))
+    la_code = table["la_code"].to_numpy(dtype=object, na_value=None)
+    return _Sectors(sector=table["sector"].to_numpy(dtype=object), xy=table[["easting_m", "northing_m"]].to_numpy(),
+                    la_code=la_code, postcodes=table["postcodes"].to_numpy(dtype="float64"),
+                    england_wales=table["la_code"].str.slice(0, 1).isin(["E", "W"]).to_numpy(dtype=bool),
+                    key=key, of_postcode=of_postcode)
+
+
+def _council_sectors(la_codes: Sequence[str]) -> np.ndarray:
+    """Rows of :func:`sector_centroids` whose main authority is in the councils ``la_codes``."""
+    rows = np.flatnonzero(np.isin(_sectors().la_code, directory_codes(la_codes)))
+    if len(rows) == 0:
         raise InputError(f"expected ONS local authority codes with postcode sectors, got {list(la_codes)}",
-                         where="carebook.geo.sectors_in")
-    return found
+                         where="carebook.geo.sample_sectors")
+    return rows
 
 
 def _rate_array(value: float | Sequence[float] | np.ndarray | pd.Series, n: int, name: str) -> np.ndarray:
@@ -360,6 +395,61 @@ def _draw_rows(weights: np.ndarray, rows: np.ndarray, rng: np.random.Generator) 
     targets = rows + rng.random(rows.size) * (1 - 1e-12)
     position = np.searchsorted(flat, targets, side="right")
     return np.minimum(position - rows * weights.shape[1], weights.shape[1] - 1)
+
+
+def _home_sectors(homes: pd.Series | Sequence[str], n: int) -> np.ndarray:
+    """Rows of :func:`sector_centroids` of ``n`` home postcodes or sectors (an error if any is unknown)."""
+    home_s = normalise_sector(homes)
+    if len(home_s) != n:
+        raise InputError(f"expected {n} home sectors, got {len(home_s)}", where="carebook.geo.sample_sectors")
+    rows = _indexed_centroids().index.get_indexer(home_s.fillna("").array)
+    if (rows < 0).any():
+        missing = pd.Index(home_s[rows < 0].dropna().unique())
+        raise InputError(f"expected home sectors found in the postcode directory, got {list(missing[:5]) or 'blanks'}",
+                         where="carebook.geo.sample_sectors")
+    return rows
+
+
+def _draw_sectors(la_codes: Sequence[str], n: int, rng: np.random.Generator, homes: np.ndarray | None,
+                  over_20_miles: float | Sequence[float] | np.ndarray | pd.Series,
+                  inside_council: float | Sequence[float] | np.ndarray | pd.Series | None,
+                  max_miles: float) -> np.ndarray:
+    """Rows of :func:`sector_centroids` drawn as :func:`sample_sectors` describes; ``homes``:
+    the home sector of each of the ``n`` rows (rows of the same table), None for homes."""
+    council, sectors = _council_sectors(la_codes), _sectors()
+    if homes is None:
+        return council[_draw_rows(sectors.postcodes[council][None, :], np.zeros(n, dtype="int64"), rng)]
+    far_rate = _rate_array(over_20_miles, n, "over_20_miles")
+
+    # candidate placements: England and Wales sectors within reach of the council
+    centre = sectors.xy[council].mean(axis=0)
+    reach = np.hypot(*(sectors.xy[council] - centre).T).max() + max_miles * METRES_PER_MILE
+    near_centre = np.hypot(sectors.xy[:, 0] - centre[0], sectors.xy[:, 1] - centre[1]) <= reach
+    candidates = np.flatnonzero(near_centre & sectors.england_wales)
+    home_row, unique_homes = pd.factorize(homes)
+    cand_xy, home_xy = sectors.xy[candidates], sectors.xy[unique_homes]
+    miles = np.hypot(home_xy[:, None, 0] - cand_xy[None, :, 0],
+                     home_xy[:, None, 1] - cand_xy[None, :, 1]) / METRES_PER_MILE
+    size = sectors.postcodes[candidates][None, :]
+    in_council = np.isin(sectors.la_code[candidates], directory_codes(la_codes))[None, :]
+    near = miles <= LOCAL_MILES
+    far = (miles > LOCAL_MILES) & (miles <= max_miles)
+    # three kinds of placement per home: 0 near inside, 1 near outside, 2 far; an empty kind falls back to all near
+    near_w = size * near
+    near_in = np.where((near & in_council).any(axis=1, keepdims=True), size * (near & in_council), near_w)
+    near_out = np.where((near & ~in_council).any(axis=1, keepdims=True), size * (near & ~in_council), near_w)
+    weights = np.concatenate([near_w if inside_council is None else near_in,
+                              near_w if inside_council is None else near_out,
+                              size * far]).astype("float64")
+    if not far.any(axis=1).all():
+        raise InputError(f"no postcode sectors between 20 and {max_miles} miles of some homes; raise max_miles",
+                         where="carebook.geo.sample_sectors")
+
+    is_far = rng.random(n) < far_rate
+    inside_rate = _rate_array(0.5 if inside_council is None else inside_council, n, "inside_council")
+    is_inside = rng.random(n) < inside_rate
+    kind = np.where(is_far, 2, np.where(is_inside, 0, 1))
+    return candidates[_draw_rows(weights, kind * len(unique_homes) + home_row, rng)]
 
 
 def sample_sectors(
@@ -404,69 +494,40 @@ def sample_sectors(
     """
     if n < 0:
         raise InputError(f"expected a non-negative number of sectors, got {n}", where="carebook.geo.sample_sectors")
-    council = sectors_in(la_codes)
-    if homes is None:
-        weights = council["postcodes"].to_numpy(dtype="float64")[None, :]
-        picks = _draw_rows(weights, np.zeros(n, dtype="int64"), rng)
-        return pd.Series(council["sector"].to_numpy()[picks], dtype="string", name="sector")
-
-    home_s = normalise_sector(homes)
-    if len(home_s) != n:
-        raise InputError(f"expected {n} home sectors, got {len(home_s)}", where="carebook.geo.sample_sectors")
-    table = _indexed_centroids()
-    unique_homes = pd.Index(home_s.dropna().unique())
-    missing = unique_homes.difference(table.index)
-    if home_s.isna().any() or len(missing):
-        raise InputError(f"expected home sectors found in the postcode directory, got {list(missing[:5]) or 'blanks'}",
-                         where="carebook.geo.sample_sectors")
-    far_rate = _rate_array(over_20_miles, n, "over_20_miles")
-
-    # candidate placements: England and Wales sectors within reach of the council
-    everyone = sector_centroids()
-    centre = council[["easting_m", "northing_m"]].mean().to_numpy()
-    reach = np.hypot(*(council[["easting_m", "northing_m"]].to_numpy() - centre).T).max() + max_miles * METRES_PER_MILE
-    near_centre = np.hypot(everyone["easting_m"] - centre[0], everyone["northing_m"] - centre[1]) <= reach
-    candidates = everyone[near_centre & everyone["la_code"].str.slice(0, 1).isin(["E", "W"])].reset_index(drop=True)
-    cand_xy = candidates[["easting_m", "northing_m"]].to_numpy(dtype="float64")
-    home_xy = table.loc[unique_homes, ["easting_m", "northing_m"]].to_numpy(dtype="float64")
-    miles = np.hypot(home_xy[:, None, 0] - cand_xy[None, :, 0],
-                     home_xy[:, None, 1] - cand_xy[None, :, 1]) / METRES_PER_MILE
-    size = candidates["postcodes"].to_numpy(dtype="float64")[None, :]
-    in_council = candidates["la_code"].isin(directory_codes(la_codes)).to_numpy()[None, :]
-    near = miles <= LOCAL_MILES
-    far = (miles > LOCAL_MILES) & (miles <= max_miles)
-    # three kinds of placement per home: 0 near inside, 1 near outside, 2 far; an empty kind falls back to all near
-    near_w = size * near
-    near_in = np.where((near & in_council).any(axis=1, keepdims=True), size * (near & in_council), near_w)
-    near_out = np.where((near & ~in_council).any(axis=1, keepdims=True), size * (near & ~in_council), near_w)
-    weights = np.concatenate([near_w if inside_council is None else near_in,
-                              near_w if inside_council is None else near_out,
-                              size * far]).astype("float64")
-    if not far.any(axis=1).all():
-        raise InputError(f"no postcode sectors between 20 and {max_miles} miles of some homes; raise max_miles",
-                         where="carebook.geo.sample_sectors")
-
-    home_row = unique_homes.get_indexer(home_s.array)
-    is_far = rng.random(n) < far_rate
-    inside_rate = _rate_array(0.5 if inside_council is None else inside_council, n, "inside_council")
-    is_inside = rng.random(n) < inside_rate
-    kind = np.where(is_far, 2, np.where(is_inside, 0, 1))
-    picks = _draw_rows(weights, kind * len(unique_homes) + home_row, rng)
-    return pd.Series(candidates["sector"].to_numpy()[picks], index=_index_of(homes),
-                     dtype="string", name="sector")
+    _council_sectors(la_codes)
+    home_rows = None if homes is None else _home_sectors(homes, n)
+    rows = _draw_sectors(la_codes, n, rng, home_rows, over_20_miles, inside_council, max_miles)
+    return pd.Series(_sectors().sector[rows], index=_index_of(homes), dtype="string", name="sector")
 
 
-def _candidates(sectors: pd.Series, k: int, rng: np.random.Generator) -> np.ndarray:
+def _candidates(sectors: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
     """``k`` random postcodes (rows of :func:`postcode_index`, drawn with replacement) in
-    each row's sector (standard form, "S60 1"): an n x k matrix."""
+    each row's sector (a row of :func:`sector_centroids`): an n x k matrix."""
     index = postcode_index()
-    keys = pd.Series(sectors, dtype="string").str.replace(" ", "").to_numpy(dtype="S6", na_value="")
-    block = np.minimum(np.searchsorted(index["sector_keys"], keys), len(index["sector_keys"]) - 1)
-    if (index["sector_keys"][block] != keys).any():
-        raise InputError("expected postcode sectors found in the postcode directory", where="carebook.geo")
+    block = _sectors().key[sectors]
     start, size = index["sector_start"][block], np.diff(index["sector_start"])[block]
-    offset = (rng.random((len(keys), k)) * size[:, None]).astype("int64")
+    offset = (rng.random((len(sectors), k)) * size[:, None]).astype("int64")
     return index["by_sector"][start[:, None] + offset]
+
+
+def _draw_postcodes(la_codes: Sequence[str], n: int, rng: np.random.Generator, homes: np.ndarray | None,
+                    home_xy: np.ndarray | None, over_20_miles: float | Sequence[float] | np.ndarray | pd.Series,
+                    inside_council: float | Sequence[float] | np.ndarray | pd.Series | None,
+                    max_miles: float, tries: int) -> np.ndarray:
+    """Rows of :func:`postcode_index` drawn as :func:`sample_postcodes` describes; ``homes``:
+    each row's home sector (a row of :func:`sector_centroids`), ``home_xy`` its home's grid position."""
+    sectors, table = _draw_sectors(la_codes, n, rng, homes, over_20_miles, inside_council, max_miles), _sectors()
+    index = postcode_index()
+    rows = _candidates(sectors, tries, rng)
+    council_codes = directory_codes(la_codes)
+    ok = inside = np.isin(index["la_codes"], council_codes)[index["la"][rows]]
+    if homes is not None:
+        want_inside = np.isin(table.la_code[sectors], council_codes)
+        want_far = np.hypot(*(table.xy[sectors] - table.xy[homes]).T) > LOCAL_MILES * METRES_PER_MILE
+        metres = np.hypot(index["easting"][rows] - home_xy[:, [0]], index["northing"][rows] - home_xy[:, [1]])
+        ok = (inside == want_inside[:, None]) & ((metres / METRES_PER_MILE > LOCAL_MILES) == want_far[:, None])
+    first_ok = np.where(ok.any(axis=1), ok.argmax(axis=1), 0)
+    return rows[np.arange(n), first_ok]
 
 
 def sample_postcodes(
@@ -489,32 +550,43 @@ def sample_postcodes(
     the sector's centroid from the home sector's. Up to ``tries`` postcodes of the sector
     are tried for that; failing all, the first is kept.
     """
-    home_sectors = None if homes is None else normalise_sector(homes)
-    sectors = sample_sectors(la_codes, n, rng, homes=home_sectors, over_20_miles=over_20_miles,
-                             inside_council=inside_council, max_miles=max_miles)
-    index = postcode_index()
-    rows = _candidates(sectors, tries, rng)
-    council_codes = directory_codes(la_codes)
-    inside = np.isin(index["la_codes"], council_codes)[index["la"][rows]]
+    if n < 0:
+        raise InputError(f"expected a non-negative number of sectors, got {n}", where="carebook.geo.sample_sectors")
+    _council_sectors(la_codes)
+    home_rows, home_xy = None, None
+    if homes is not None:
+        home_rows = _home_sectors(homes, n)
+        home_xy = locate(homes)[["easting_m", "northing_m"]].to_numpy(dtype="float64")
+    rows = _draw_postcodes(la_codes, n, rng, home_rows, home_xy, over_20_miles, inside_council, max_miles, tries)
+    return pd.Series(postcode_text(rows).array, index=_index_of(homes), dtype="string", name="postcode")
+
+
+def sample_postcode_rows(la_codes: Sequence[str], n: int, rng: np.random.Generator, *,
+                         homes: np.ndarray | None = None,
+                         over_20_miles: float | Sequence[float] | np.ndarray | pd.Series = 0.0,
+                         inside_council: float | Sequence[float] | np.ndarray | pd.Series | None = None,
+                         max_miles: float = 80.0, tries: int = 16) -> np.ndarray:
+    """:func:`sample_postcodes` on rows of :func:`postcode_index` (``homes`` and the result):
+    the same draws from the same ``rng``, without reading or writing postcodes as text.
+    :func:`postcode_text` writes them."""
     if homes is None:
-        ok = inside
-    else:
-        home = locate(homes)
-        table = _indexed_centroids()
-        drawn, home_centre = table.reindex(sectors.array), table.reindex(home_sectors.array)
-        want_inside = drawn["la_code"].isin(council_codes).to_numpy()
-        want_far = np.hypot(drawn["easting_m"].to_numpy() - home_centre["easting_m"].to_numpy(),
-                            drawn["northing_m"].to_numpy() - home_centre["northing_m"].to_numpy()) > (
-            LOCAL_MILES * METRES_PER_MILE)
-        metres = np.hypot(index["easting"][rows] - home["easting_m"].to_numpy()[:, None],
-                          index["northing"][rows] - home["northing_m"].to_numpy()[:, None])
-        ok = (inside == want_inside[:, None]) & ((metres / METRES_PER_MILE > LOCAL_MILES) == want_far[:, None])
-    first_ok = np.where(ok.any(axis=1), ok.argmax(axis=1), 0)
-    chosen = index["pcd"][rows[np.arange(n), first_ok]].astype(str)
-    text = pd.Series(chosen, dtype="string")
-    standard = text.str.slice(0, -3) + " " + text.str.slice(-3)
-    return pd.Series(standard.array, index=_index_of(homes) if homes is not None else None, dtype="string",
-                     name="postcode")
+        return _draw_postcodes(la_codes, n, rng, None, None, over_20_miles, inside_council, max_miles, tries)
+    index = postcode_index()
+    home_xy = np.column_stack([index["easting"][homes], index["northing"][homes]]).astype("float64")
+    return _draw_postcodes(la_codes, n, rng, _sectors().of_postcode[homes], home_xy, over_20_miles,
+                           inside_council, max_miles, tries)
+
+
+def postcode_text(rows: np.ndarray) -> pd.Series:
+    """Rows of :func:`postcode_index` as postcodes in the standard form ("S60 1AB")."""
+    text = pd.Series(postcode_index()["pcd"][rows].astype(str), dtype="string")
+    return text.str.slice(0, -3) + " " + text.str.slice(-3)
+
+
+def rows_in_council(rows: np.ndarray, la_codes: Sequence[str]) -> np.ndarray:
+    """True where a row of :func:`postcode_index` lies in the council (by its own authority)."""
+    index = postcode_index()
+    return np.isin(index["la_codes"], directory_codes(la_codes))[index["la"][rows]]
 
 
 def build_authority_centroids(index: dict[str, np.ndarray]) -> pd.DataFrame:

@@ -70,6 +70,9 @@ POLL = 0.5
 """Seconds between checks for a stop request or a dead parent."""
 KERNEL_START_TIMEOUT = 60
 """Seconds a worker waits for its kernel to start."""
+KERNEL_OPTIONS = ("--HistoryManager.enabled=False",)
+"""A worker's kernel keeps no history of the cells it ran: writing every cell of every
+notebook to one history database shared by the workers cost a twentieth of a small notebook."""
 RETIRE_TIMEOUT = 10
 """Seconds a worker with nothing left to do has to stop its kernel before it is killed."""
 
@@ -192,18 +195,13 @@ def storage_errno(failure: BaseException) -> int | None:
 
 class Kernel:
     """The notebook kernel of a worker process, started once and reused by every notebook the
-    worker executes (a new one only after a kernel died). Before each notebook the kernel's
-    namespace is cleared and its working folder set, so notebooks see nothing of each other
-    but the modules already imported (and what they cache, such as official statistics read).
+    worker executes (a new one only after a kernel died). Before each notebook the kernel runs
+    :func:`carebook.worker_kernel.prepare`: its namespace is cleared and its working folder
+    set, so notebooks see nothing of each other but the modules already imported (and what
+    they cache, such as official statistics read)."""
 
-    Clearing the namespace collects the garbage (IPython's ``%reset`` runs a full collection);
-    what is left then lasts the kernel's life (modules, caches) and is set aside from later
-    collections (:func:`gc.freeze`), which would otherwise walk it again before every notebook
-    and in every collection a notebook triggers: a fifth of a small notebook's time."""
-
-    PRELUDE = 'get_ipython().run_line_magic("reset", "-f")\n__import__("gc").freeze()\n__import__("os").chdir({cwd!r})'
-    """The cell run before each notebook: clear the namespace, set aside what is left, go to
-    the notebook's folder."""
+    PRELUDE = '__import__("carebook.worker_kernel").worker_kernel.prepare({cwd!r})'
+    """The cell run before each notebook."""
 
     def __init__(self) -> None:
         self.manager: Any = None
@@ -218,7 +216,7 @@ class Kernel:
             return
         self.stop()
         self.manager = AsyncKernelManager(kernel_name=KERNEL)
-        run_sync(self.manager.start_kernel)(cwd=str(cwd))
+        run_sync(self.manager.start_kernel)(cwd=str(cwd), extra_arguments=list(KERNEL_OPTIONS))
         self.client = self.manager.client()
         self.client.start_channels()
         run_sync(self.client.wait_for_ready)(timeout=KERNEL_START_TIMEOUT)

@@ -113,3 +113,29 @@ def test_one_kernel_runs_notebooks_in_a_clean_namespace_and_still_collects_their
         kernel.stop()
     assert [o.status for o in outcomes] == ["ok", "ok"], [o.error for o in outcomes]
     assert (root / "nottingham" / "results" / "seen.txt").read_text() == "False True True nottingham"
+
+
+def test_a_workers_kernel_keeps_no_history_and_printed_text_keeps_its_place(tmp_path):
+    """The kernel flushes standard output before a display only when something was printed
+    (worker_kernel.flush_only_written_streams): printed text keeps its place among the outputs.
+    It is started without a history of the cells it ran (runner.KERNEL_OPTIONS)."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    parameters = code('council = "nottingham"\nresults_dir = "results"', "parameters")
+    notebook([parameters, code(
+        "from IPython.display import display\n"
+        "display({'text/plain': 'first'}, raw=True)\n"
+        "print('second')\n"
+        "display({'text/plain': 'third'}, raw=True)\n"
+        "display({'text/plain': 'fourth'}, raw=True)\n"
+        "print('history', get_ipython().history_manager.enabled)")], folder / "ordered.ipynb")
+    root = tmp_path / "councils"
+    kernel = runner.Kernel()
+    try:
+        outcome = runner.execute(runner.Job("nottingham", "nottingham", "Nottingham", "ordered"), root, folder, kernel)
+    finally:
+        kernel.stop()
+    assert outcome.status == "ok", outcome.error
+    cell = nbformat.read(root / "nottingham" / "ordered.ipynb", as_version=4).cells[-1]
+    texts = [output.get("text") or output["data"]["text/plain"] for output in cell.outputs]
+    assert [text.strip() for text in texts] == ["first", "second", "third", "fourth", "history False"]
