@@ -30,7 +30,7 @@ from carebook.params import load_council
 from carebook.paths import REFERENCE, ROOT, relative, site
 from carebook.text import latex_escape, markdown_literal, one_line
 
-SOURCES = ("_config.yml", "_toc.yml", "book/intro.md", "book/method.md", "book/data_sources.md", "book/_static", "book/latex")
+SOURCES = ("_config.yml", "_toc.yml", "book/intro.md", "book/method.md", "book/data_sources.md", "book/_static", "book/_templates", "book/latex")
 """The book's hand-written sources, copied into a site that is not the repository."""
 RAG = {"red": "Red", "amber": "Amber", "green": "Green"}
 
@@ -170,9 +170,10 @@ def council_contact(slug: str) -> str:
     return contact.text() if contact is not None else "the council's children's services commissioning team"
 
 
-def publication_details(run: CouncilRun) -> summary.Details:
-    """The publication details of a council's pages: version, date built, data as at, contact."""
-    return summary.Details(version=edition.book_version(), built=edition.built_on(),
+def publication_details(run: CouncilRun, version: str | None = None) -> summary.Details:
+    """The publication details of a council's pages: version (the book's, unless given),
+    date built, data as at, contact."""
+    return summary.Details(version=version or edition.book_version(), built=edition.built_on(),
                            data_as_at=edition.data_as_at(runner.output_root() / run.slug / "results"),
                            contact=council_contact(run.slug))
 
@@ -256,12 +257,12 @@ def write_page(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def write_council_pages(run: CouncilRun, for_pdf: bool = True) -> None:
+def write_council_pages(run: CouncilRun, for_pdf: bool = True, version: str | None = None) -> None:
     """Write a council's landing page (with its charts, as PDF too ``for_pdf``, and its
-    downloads) and its figures page."""
+    downloads) and its figures page; ``version``: the book's (asked of git when None)."""
     folder = runner.output_root() / run.slug
     folder.mkdir(parents=True, exist_ok=True)
-    details = publication_details(run)
+    details = publication_details(run, version)
     write_page(folder / "index.md", landing_page(run, details, *landing_assets(run, details, for_pdf)))
     write_page(folder / f"{provenance.FIGURES_PAGE}.md", provenance.figures_page(
         run.name, folder / "results", run.ok, {n: registry.title(n) for n in run.ok}))
@@ -282,7 +283,7 @@ def write_book_pages(runs: Sequence[CouncilRun]) -> None:
 def write_pages(runs: Sequence[CouncilRun], jobs: int = 1, for_pdf: bool = True) -> None:
     """Write every page that comes from data; the councils' pages in ``jobs`` processes (their
     charts drawn for the PDF too ``for_pdf``) while this one writes the book's own."""
-    write = functools.partial(write_council_pages, for_pdf=for_pdf)
+    write = functools.partial(write_council_pages, for_pdf=for_pdf, version=edition.book_version())  # git asked once
     if jobs < 2 or len(runs) < 2:
         for run in runs:
             write(run)
