@@ -228,7 +228,7 @@ class Kernel:
 
         self.ensure(cwd)
         notebook.cells.insert(0, nbformat.v4.new_code_cell(self.PRELUDE.format(cwd=str(cwd))))
-        runner = NotebookClient(notebook, km=self.manager, kernel_name=KERNEL, timeout=None)
+        runner = NotebookClient(notebook, km=self.manager, kernel_name=KERNEL, timeout=None, record_timing=False)
         runner.kc = self.client
         main = threading.current_thread() is threading.main_thread()
         saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)} if main else {}

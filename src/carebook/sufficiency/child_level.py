@@ -113,7 +113,8 @@ def analyse(council: Council, extract: Extract) -> ChildLevelSufficiency:
     rows = snapshot.in_care_on(extract.episodes, extract.header, months)
     today = rows[rows["date"] == on]
     provision = snapshot.by_provision(today)
-    within_20 = distance.within_20_miles(today, params)
+    within_20_trend = distance.within_20_miles(rows, params)
+    within_20 = within_20_trend[within_20_trend["date"] == on].reset_index(drop=True)  # the snapshot is a month end
     rates = forecast.rates_from_month_ends(rows, months)
     projection = forecast.project(rates, params.forecast_years, simulations=params.forecast_simulations,
                                   band=params.forecast_band)
@@ -131,7 +132,7 @@ def analyse(council: Council, extract: Extract) -> ChildLevelSufficiency:
         age_at_placement=snapshot.age_at_placement(
             snapshot.new_placements(extract.episodes, extract.header, months[0] + pd.Timedelta(days=1), on)),
         within_20=within_20,
-        within_20_trend=distance.within_20_miles(rows, params),
+        within_20_trend=within_20_trend,
         boundary=distance.outside_boundary(today, council.codes),
         stock_history=snapshot.by_placement_group(rows),
         rates=rates,
