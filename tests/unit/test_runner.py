@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nbformat
 import pytest
 
@@ -86,32 +88,39 @@ def test_parameters_are_checked_before_running(tmp_path, monkeypatch):
         runner.run([load_council("nottingham")], ["thin"], root=tmp_path / "out")
 
 
-def test_one_kernel_runs_notebooks_in_a_clean_namespace_and_still_collects_their_garbage(tmp_path):
-    """Two notebooks in one kernel: the second sees none of the first's names, runs in its own
-    council's folder, and the first's garbage (a cycle, reachable only from its namespace) has
-    been collected although what outlived the reset was set aside from the collector."""
+def executed_in_one_kernel(tmp_path: Path, sources: dict[str, str], councils: list[str]) -> Path:
+    """Notebooks (name -> the code after their parameters cell) executed one after another in
+    one kernel, each for its council; the folder of their outputs."""
     folder = tmp_path / "notebooks"
     folder.mkdir()
     parameters = code('council = "nottingham"\nresults_dir = "results"', "parameters")
-    notebook([parameters, code(
-        "import builtins, os, weakref\n"
-        "class Node: pass\n"
-        "leaked = Node(); leaked.itself = leaked\n"
-        "builtins._carebook_probe = (weakref.ref(leaked), os.getpid())")], folder / "first.ipynb")
-    notebook([parameters, code(
-        "import builtins, os, pathlib\n"
-        "probe, pid = builtins._carebook_probe\n"
-        "pathlib.Path(results_dir, 'seen.txt').write_text(\n"
-        "    f\"{'leaked' in globals()} {probe() is None} {pid == os.getpid()} {pathlib.Path.cwd().name}\")")],
-        folder / "second.ipynb")
+    for name, source in sources.items():
+        notebook([parameters, code(source)], folder / f"{name}.ipynb")
     root = tmp_path / "councils"
     kernel = runner.Kernel()
     try:
         outcomes = [runner.execute(runner.Job(slug, slug, slug.title(), name), root, folder, kernel)
-                    for slug, name in (("rotherham", "first"), ("nottingham", "second"))]
+                    for slug, name in zip(councils, sources)]
     finally:
         kernel.stop()
-    assert [o.status for o in outcomes] == ["ok", "ok"], [o.error for o in outcomes]
+    assert [o.status for o in outcomes] == ["ok"] * len(sources), [o.error for o in outcomes]
+    return root
+
+
+def test_one_kernel_runs_notebooks_in_a_clean_namespace_and_still_collects_their_garbage(tmp_path):
+    """Two notebooks in one kernel: the second sees none of the first's names, runs in its own
+    council's folder, and the first's garbage (a cycle, reachable only from its namespace) has
+    been collected although what outlived the reset was set aside from the collector."""
+    root = executed_in_one_kernel(tmp_path, {
+        "first": "import builtins, os, weakref\n"
+                 "class Node: pass\n"
+                 "leaked = Node(); leaked.itself = leaked\n"
+                 "builtins._carebook_probe = (weakref.ref(leaked), os.getpid())",
+        "second": "import builtins, os, pathlib\n"
+                  "probe, pid = builtins._carebook_probe\n"
+                  "pathlib.Path(results_dir, 'seen.txt').write_text(\n"
+                  "    f\"{'leaked' in globals()} {probe() is None} {pid == os.getpid()} {pathlib.Path.cwd().name}\")",
+    }, ["rotherham", "nottingham"])
     assert (root / "nottingham" / "results" / "seen.txt").read_text() == "False True True nottingham"
 
 
@@ -119,23 +128,13 @@ def test_a_workers_kernel_keeps_no_history_and_printed_text_keeps_its_place(tmp_
     """The kernel flushes standard output before a display only when something was printed
     (worker_kernel.flush_only_written_streams): printed text keeps its place among the outputs.
     It is started without a history of the cells it ran (runner.KERNEL_OPTIONS)."""
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    parameters = code('council = "nottingham"\nresults_dir = "results"', "parameters")
-    notebook([parameters, code(
+    root = executed_in_one_kernel(tmp_path, {"ordered": (
         "from IPython.display import display\n"
         "display({'text/plain': 'first'}, raw=True)\n"
         "print('second')\n"
         "display({'text/plain': 'third'}, raw=True)\n"
         "display({'text/plain': 'fourth'}, raw=True)\n"
-        "print('history', get_ipython().history_manager.enabled)")], folder / "ordered.ipynb")
-    root = tmp_path / "councils"
-    kernel = runner.Kernel()
-    try:
-        outcome = runner.execute(runner.Job("nottingham", "nottingham", "Nottingham", "ordered"), root, folder, kernel)
-    finally:
-        kernel.stop()
-    assert outcome.status == "ok", outcome.error
+        "print('history', get_ipython().history_manager.enabled)")}, ["nottingham"])
     cell = nbformat.read(root / "nottingham" / "ordered.ipynb", as_version=4).cells[-1]
     texts = [output.get("text") or output["data"]["text/plain"] for output in cell.outputs]
     assert [text.strip() for text in texts] == ["first", "second", "third", "fourth", "history False"]
