@@ -353,6 +353,7 @@ class _Sectors(NamedTuple):
 
 @lru_cache(maxsize=1)
 def _sectors() -> _Sectors:
+    """:class:`_Sectors` of the postcode directory, built once per process."""
     table, index = sector_centroids(), postcode_index()
     key = np.searchsorted(index["sector_keys"], table["sector"].str.replace(" ", "", regex=False).to_numpy(dtype="S6"))
     of_key = np.empty(len(index["sector_keys"]), dtype="int32")
@@ -571,6 +572,8 @@ def sample_postcode_rows(la_codes: Sequence[str], n: int, rng: np.random.Generat
     :func:`postcode_text` writes them."""
     if homes is None:
         return _draw_postcodes(la_codes, n, rng, None, None, over_20_miles, inside_council, max_miles, tries)
+    if len(homes) != n:
+        raise InputError(f"expected {n} home postcodes, got {len(homes)}", where="carebook.geo.sample_postcode_rows")
     index = postcode_index()
     home_xy = np.column_stack([index["easting"][homes], index["northing"][homes]]).astype("float64")
     return _draw_postcodes(la_codes, n, rng, _sectors().of_postcode[homes], home_xy, over_20_miles,

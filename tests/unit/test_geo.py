@@ -127,3 +127,18 @@ def test_sampled_postcodes_are_real_and_keep_the_sectors_rates():
     assert (miles[::2] > 20).mean() == pytest.approx(0.1, abs=0.025)
     assert (miles[1::2] > 20).mean() == pytest.approx(0.4, abs=0.035)
     assert geo.in_council(placements, NOTTINGHAM)[miles <= 20].mean() == pytest.approx(0.7, abs=0.035)
+
+
+def test_postcodes_drawn_as_rows_of_the_directory_are_those_drawn_as_text():
+    """The synthetic extract draws postcodes as rows of the directory: the same draws from the
+    same random numbers as sample_postcodes, and the same side of the council's boundary."""
+    homes = geo.sample_postcodes(NOTTINGHAM, 500, np.random.default_rng(3))
+    home_rows = geo.sample_postcode_rows(NOTTINGHAM, 500, np.random.default_rng(3))
+    assert geo.postcode_text(home_rows).tolist() == homes.tolist()
+    rates = {"over_20_miles": np.where(np.arange(500) % 2 == 0, 0.1, 0.4), "inside_council": 0.6}
+    placed = geo.sample_postcodes(NOTTINGHAM, 500, np.random.default_rng(4), homes=homes, **rates)
+    placed_rows = geo.sample_postcode_rows(NOTTINGHAM, 500, np.random.default_rng(4), homes=home_rows, **rates)
+    assert geo.postcode_text(placed_rows).tolist() == placed.tolist()
+    assert geo.rows_in_council(placed_rows, NOTTINGHAM).tolist() == geo.in_council(placed, NOTTINGHAM).tolist()
+    with pytest.raises(InputError, match="expected 500 home postcodes, got 2"):
+        geo.sample_postcode_rows(NOTTINGHAM, 500, np.random.default_rng(4), homes=home_rows[:2])
