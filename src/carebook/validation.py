@@ -7,6 +7,7 @@ statistics, the analyses registry), so it depends on nothing else of carebook.
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -24,8 +25,13 @@ def describe_validation_error(error: ValidationError, model: type[BaseModel]) ->
         return f"unknown key {key!r}{hint}{more}"
     message = first["msg"].removeprefix("Value error, ")
     got = first.get("input")
-    shown = "" if isinstance(got, dict | list) or first["type"] == "missing" else f", got {got!r}"
+    shown = "" if isinstance(got, dict | list) or first["type"] == "missing" else f", got {_as_written(got)}"
     return f"{message}{shown}{more}"
+
+
+def _as_written(value: Any) -> str:
+    """A value as a YAML file writes it: a date as ``2024-11-15``, anything else quoted as Python shows it."""
+    return value.isoformat() if isinstance(value, date) else repr(value)
 
 
 def error_location(error: ValidationError) -> str:

@@ -228,6 +228,9 @@ BAD_COUNCILS = [
                r"cost_benefit\.counterfactual_exits\.9: expected a number, got true .*"),
     BadCouncil("a sufficiency target given yes", "name: Mine\nmembers: [E08000035]\nsufficiency:\n  target_all_within_20_miles: yes\n",
                r"sufficiency\.target_all_within_20_miles: expected a number, got true .*"),
+    BadCouncil("a snapshot date that is not a month end", "name: Mine\nmembers: [E08000035]\nsufficiency:\n  snapshot_date: 2024-11-15\n",
+               r"sufficiency\.snapshot_date: expected the last day of a month \(the child-level tables count the children "
+               r"in care at each month's end\), got 2024-11-15"),
     BadCouncil("success_rate given twice", ROTHERHAM.replace("  success_rate: 0.70\n", "  success_rate: 0.70\n  success_rate: 0.20\n"),
                r"line 25: the key 'success_rate' is given twice, on lines 24 and 25: expected each key once"),
     BadCouncil("name given twice", "name: Mine\nmembers: [E08000035]\nname: Leeds\n",

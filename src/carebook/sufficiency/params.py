@@ -8,10 +8,10 @@ set none: the page then compares the council with England and its neighbours onl
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from carebook.defaults import national
 
@@ -106,8 +106,8 @@ class SufficiencyParams(BaseModel):
     snapshot_date: date | None = Field(
         default_factory=national(SECTION, "snapshot_date"),
         description=(
-            "Date of the child-level snapshot tables and the forecast's start; by default "
-            "the last 31 March of the council's 903 extract."
+            "Date of the child-level snapshot tables and the forecast's start, the last day of a "
+            "month; by default the last 31 March of the council's 903 extract."
         ),
     )
     forecast_reference_years: int = Field(
@@ -130,3 +130,13 @@ class SufficiencyParams(BaseModel):
         default_factory=national(SECTION, "suppression_threshold"), ge=1, le=20,
         description="Counts of children from 903 data below this are suppressed in published tables (children).",
     )
+
+    @field_validator("snapshot_date")
+    @classmethod
+    def _month_end(cls, value: date | None) -> date | None:
+        """The child-level tables count the children in care at each month's end: a snapshot
+        on any other day would find none of them."""
+        if value is not None and (value + timedelta(days=1)).day != 1:
+            raise ValueError("expected the last day of a month (the child-level tables count the children "
+                             "in care at each month's end)")
+        return value
